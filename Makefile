@@ -1,0 +1,40 @@
+# The test command CI runs (.ci/run calls `make test`). It installs what the
+# tests need first: the differential-test oracle from npm, pinned by
+# test/oracle/package-lock.json, into test/oracle/node_modules (gitignored).
+
+GO ?= go
+DIFFTEST_N ?= 20000
+FUZZTIME ?= 10s
+
+.PHONY: all build test oracle vet unit race fuzz difftest bench
+
+all: build
+
+build:
+	$(GO) build -o bin/cleanroom ./cmd/cleanroom
+
+oracle: test/oracle/node_modules/.package-lock.json
+
+test/oracle/node_modules/.package-lock.json: test/oracle/package-lock.json
+	npm ci --prefix test/oracle --no-audit --no-fund --loglevel=error
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l cmd internal)" || (gofmt -l cmd internal; echo "gofmt needed"; exit 1)
+
+unit:
+	$(GO) test -count=1 ./...
+
+race:
+	$(GO) test -count=1 -race ./internal/policy/... ./internal/authz/... ./internal/simulate/...
+
+fuzz:
+	./scripts/fuzz-all.sh $(FUZZTIME)
+
+difftest: oracle
+	$(GO) test -count=1 -run 'TestDifferential' ./internal/difftest/ -difftest.n=$(DIFFTEST_N) -v
+
+test: oracle vet unit race fuzz difftest
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/...

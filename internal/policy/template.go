@@ -1,0 +1,330 @@
+package policy
+
+import (
+	"strings"
+)
+
+// partKind tells how a piece of a pattern matches.
+type partKind uint8
+
+const (
+	partPattern partKind = iota // text in which `*` and `?` are wildcards
+	partLiteral                 // text matched exactly: escapes and substituted values
+	partVar                     // a policy variable, replaced by the request's value
+)
+
+type part struct {
+	kind   partKind
+	text   string // partPattern, partLiteral; for partVar the variable as written
+	key    string // partVar: the lower-cased context key
+	def    string // partVar: the default value
+	hasDef bool
+}
+
+// template is a string from a policy (a Resource entry or a condition value)
+// with its policy variables located once, at compile time.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+type template struct {
+	raw     string
+	parts   []part
+	hasVars bool // has partVar (needs the request to resolve)
+	// exact is set when the template has no wildcard and no variable: it then
+	// matches only the string lit.
+	exact bool
+	lit   string
+	// colons is the number of ':' in the template text, at most 5: the number
+	// of ARN segment boundaries that the pattern pins (see matchParts).
+	colons int
+}
+
+// maxParts bounds the parts of a resolved template kept on the stack.
+const maxParts = 16
+
+// newTemplate parses s. With vars false (Version 2008-10-17, or an operator
+// that takes no variables) the whole string is pattern text.
+func newTemplate(s string, vars bool) template {
+	t := template{raw: s}
+	if !vars || !strings.Contains(s, "${") {
+		t.parts = []part{{kind: partPattern, text: s}}
+	} else {
+		t.parts = parseVars(s)
+	}
+	var n int
+	for _, p := range t.parts {
+		if p.kind == partVar {
+			t.hasVars = true
+		}
+		n += strings.Count(p.text, ":")
+	}
+	if !t.hasVars && len(t.parts) <= maxParts {
+		t.parts = mergeLiterals(t.parts)
+	}
+	t.colons = min(n, 5)
+	if !t.hasVars && len(t.parts) == 1 && (t.parts[0].kind == partLiteral || !hasWild(t.parts[0].text)) {
+		t.exact, t.lit = true, t.parts[0].text
+	}
+	return t
+}
+
+func hasWild(s string) bool { return strings.ContainsAny(s, "*?") }
+
+// mergeLiterals turns literal parts that hold no wildcard character into
+// pattern text, so that most templates end as one part.
+func mergeLiterals(ps []part) []part {
+	out := ps[:0:0]
+	for _, p := range ps {
+		if p.kind == partLiteral && !hasWild(p.text) {
+			p.kind = partPattern
+		}
+		if n := len(out); n > 0 && out[n-1].kind == p.kind && p.kind != partVar {
+			out[n-1].text += p.text
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// parseVars splits s at its ${...} variables. An unterminated "${" is text.
+func parseVars(s string) []part {
+	var out []part
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			break
+		}
+		if i > 0 {
+			out = append(out, part{kind: partPattern, text: s[:i]})
+		}
+		body := s[i+2 : i+j]
+		switch body {
+		case "*", "?", "$":
+			out = append(out, part{kind: partLiteral, text: body})
+		default:
+			p := part{kind: partVar, text: s[i : i+j+1]}
+			key, def, hasDef := splitDefault(body)
+			p.key, p.def, p.hasDef = strings.ToLower(key), def, hasDef
+			if p.key == "" {
+				// "${}" or "${, 'x'}" names no key: keep it as text.
+				p = part{kind: partPattern, text: s[i : i+j+1]}
+			}
+			out = append(out, p)
+		}
+		s = s[i+j+1:]
+	}
+	if s != "" || len(out) == 0 {
+		out = append(out, part{kind: partPattern, text: s})
+	}
+	return out
+}
+
+// splitDefault reads "key, 'default'" (spaces around the comma allowed).
+func splitDefault(body string) (key, def string, ok bool) {
+	k, rest, found := strings.Cut(body, ",")
+	if !found {
+		return strings.TrimSpace(body), "", false
+	}
+	rest = strings.TrimSpace(rest)
+	if len(rest) >= 2 && rest[0] == '\'' && rest[len(rest)-1] == '\'' {
+		return strings.TrimSpace(k), rest[1 : len(rest)-1], true
+	}
+	return strings.TrimSpace(body), "", false
+}
+
+// resolve replaces the variables of t with the request's values, writing the
+// parts into buf. ok is false when a variable has no value and no default: the
+// template then matches nothing. A multivalued key cannot be a variable.
+func (t *template) resolve(ctx *Context, buf []part) (ps []part, ok bool) {
+	if !t.hasVars {
+		return t.parts, true
+	}
+	ps = buf[:0]
+	for _, p := range t.parts {
+		if p.kind != partVar {
+			ps = append(ps, p)
+			continue
+		}
+		v, found := ctx.lookup(p.key)
+		switch {
+		case found && !v.Multi && len(v.Values) == 1:
+			ps = append(ps, part{kind: partLiteral, text: v.Values[0]})
+		case p.hasDef:
+			ps = append(ps, part{kind: partLiteral, text: p.def})
+		default:
+			return nil, false
+		}
+	}
+	return ps, true
+}
+
+// text returns the resolved template as a plain string (for the exact
+// operators); it allocates only when the template has variables.
+func (t *template) text(ctx *Context) (string, bool) {
+	if !t.hasVars {
+		if t.exact {
+			return t.lit, true
+		}
+		var b strings.Builder
+		for _, p := range t.parts {
+			b.WriteString(p.text)
+		}
+		return b.String(), true
+	}
+	var buf [maxParts]part
+	ps, ok := t.resolve(ctx, buf[:])
+	if !ok {
+		return "", false
+	}
+	var b strings.Builder
+	for _, p := range ps {
+		b.WriteString(p.text)
+	}
+	return b.String(), true
+}
+
+// equals reports whether s equals the resolved template, comparing exactly or
+// with ASCII case folding, without treating `*` and `?` as wildcards.
+func (t *template) equals(ctx *Context, s string, fold bool) bool {
+	if t.exact {
+		return eq(t.lit, s, fold)
+	}
+	var buf [maxParts]part
+	ps, ok := t.resolve(ctx, buf[:])
+	if !ok {
+		return false
+	}
+	for _, p := range ps {
+		if len(s) < len(p.text) || !eq(p.text, s[:len(p.text)], fold) {
+			return false
+		}
+		s = s[len(p.text):]
+	}
+	return s == ""
+}
+
+func eq(a, b string, fold bool) bool {
+	if !fold {
+		return a == b
+	}
+	return strings.EqualFold(a, b)
+}
+
+// like reports whether s matches the resolved template as a glob. With arn set,
+// wildcards do not cross the ARN segment boundaries the pattern pins.
+func (t *template) like(ctx *Context, s string, fold, arn bool) bool {
+	if t.exact && !arn {
+		return eq(t.lit, s, fold)
+	}
+	var buf [maxParts]part
+	ps, ok := t.resolve(ctx, buf[:])
+	if !ok {
+		return false
+	}
+	fence := -1
+	if arn {
+		// Segment-by-segment matching: the first `colons` colons of s must
+		// each be met by a colon of the pattern, so wildcards may not consume
+		// them. A pattern with fewer than five colons leaves the rest of the
+		// ARN to its last segment, as a short ARN pattern is read.
+		n := t.colons
+		if t.hasVars {
+			n = 0
+			for _, p := range ps {
+				n += strings.Count(p.text, ":")
+			}
+			n = min(n, 5)
+		}
+		fence = nthColon(s, n)
+		if fence == -2 {
+			return false // s has fewer segments than the pattern pins
+		}
+	}
+	return matchParts(ps, s, fold, fence)
+}
+
+// nthColon returns the index of the n-th ':' in s, -1 when n is 0, and -2 when
+// s has fewer than n colons.
+func nthColon(s string, n int) int {
+	if n == 0 {
+		return -1
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] == ':' {
+			n--
+			if n == 0 {
+				return i
+			}
+		}
+	}
+	return -2
+}
+
+// ppos is a position in a sequence of parts.
+type ppos struct{ p, i int }
+
+// matchParts is glob matching over parts with a single backtrack point (the
+// most recent `*`). Wildcards never consume a colon at an index <= fence.
+func matchParts(ps []part, s string, fold bool, fence int) bool {
+	cur := ppos{}
+	norm := func(q ppos) ppos {
+		for q.p < len(ps) && q.i >= len(ps[q.p].text) {
+			q.p++
+			q.i = 0
+		}
+		return q
+	}
+	cur = norm(cur)
+	si := 0
+	star, starS := ppos{-1, 0}, 0
+	for si < len(s) {
+		if cur.p < len(ps) {
+			pt := ps[cur.p]
+			c := pt.text[cur.i]
+			wild := pt.kind == partPattern
+			switch {
+			case wild && c == '*':
+				star, starS = cur, si
+				cur = norm(ppos{cur.p, cur.i + 1})
+				continue
+			case wild && c == '?':
+				if !(s[si] == ':' && si <= fence) {
+					cur = norm(ppos{cur.p, cur.i + 1})
+					si++
+					continue
+				}
+			case c == s[si] || (fold && lowerByte(c) == lowerByte(s[si])):
+				cur = norm(ppos{cur.p, cur.i + 1})
+				si++
+				continue
+			}
+		}
+		if star.p < 0 {
+			return false
+		}
+		if s[starS] == ':' && starS <= fence {
+			return false
+		}
+		starS++
+		si = starS
+		cur = norm(ppos{star.p, star.i + 1})
+	}
+	for cur.p < len(ps) {
+		pt := ps[cur.p]
+		if pt.kind != partPattern || pt.text[cur.i] != '*' {
+			return false
+		}
+		cur = norm(ppos{cur.p, cur.i + 1})
+	}
+	return true
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + ('a' - 'A')
+	}
+	return c
+}
