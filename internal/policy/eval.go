@@ -49,20 +49,43 @@ func (s *Stmt) Applies(req *Request) (PrincipalMatch, bool) {
 	return s.appliesGivenAction(req)
 }
 
+// appliesGroup checks a group of statements already known to match the
+// action: any member's resource, then the shared principal and conditions.
+func (g *group) applies(req *Request) (PrincipalMatch, bool) {
+	if !g.res.match(req.Context, req.Resource) {
+		return NoMatch, false
+	}
+	s := g.stmt
+	pm := MatchDirect
+	if s.principal != nil {
+		if req.Principal == nil {
+			return NoMatch, false
+		}
+		pm = s.MatchPrincipal(req.Principal)
+		if pm == NoMatch {
+			return NoMatch, false
+		}
+	}
+	if !s.MatchConditions(req.Context) {
+		return NoMatch, false
+	}
+	return pm, true
+}
+
 // Evaluate decides the policy for the request. It looks only at the
 // statements about the request's action, checks Deny statements first and
 // stops at the first that applies.
 func (c *Compiled) Evaluate(req *Request) Outcome {
 	var o Outcome
 	ix := c.index(req.Action)
-	for _, i := range ix.deny {
-		if _, ok := c.stmts[i].appliesGivenAction(req); ok {
+	for i := range ix.deny {
+		if _, ok := ix.deny[i].applies(req); ok {
 			o.Denied = true
 			return o
 		}
 	}
-	for _, i := range ix.allow {
-		if pm, ok := c.stmts[i].appliesGivenAction(req); ok {
+	for i := range ix.allow {
+		if pm, ok := ix.allow[i].applies(req); ok {
 			o.Allowed = true
 			if pm > o.AllowMatch {
 				o.AllowMatch = pm

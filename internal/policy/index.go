@@ -9,7 +9,7 @@ import (
 // element applies to it, split by effect. Built on first use of the action and
 // kept, so that a decision never scans statements about other actions.
 type actionIndex struct {
-	deny, allow []int32
+	deny, allow []group
 }
 
 // maxIndexedActions bounds the per-policy cache: past it, indexes are built
@@ -56,19 +56,19 @@ func (c *Compiled) index(action string) *actionIndex {
 }
 
 func (c *Compiled) buildIndex(action string) *actionIndex {
-	ix := &actionIndex{}
+	var deny, allow []int32
 	for i := range c.stmts {
 		s := &c.stmts[i]
 		if !s.MatchAction(action) {
 			continue
 		}
 		if s.Effect == Deny {
-			ix.deny = append(ix.deny, int32(i))
+			deny = append(deny, int32(i))
 		} else {
-			ix.allow = append(ix.allow, int32(i))
+			allow = append(allow, int32(i))
 		}
 	}
-	return ix
+	return &actionIndex{deny: buildGroups(c.stmts, deny), allow: buildGroups(c.stmts, allow)}
 }
 
 // lowerInto appends the ASCII-lower-cased s to dst (on the caller's stack
