@@ -138,7 +138,7 @@ func (d Decision) Allowed() bool { return d.Result == Allowed }
 type verdicts struct {
 	denied TypeSet
 	// levels that lack an Allow
-	scpMissing, rcpMissing bool
+	scpMissing, rcpMissing      bool
 	identity, boundary, session bool // some policy of the type allows
 	resource                    policy.Outcome
 }

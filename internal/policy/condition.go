@@ -14,15 +14,15 @@ import (
 // into the operator's type. A value that does not parse as the operator's type
 // never matches (the validator reports it).
 type cond struct {
-	src  *Condition
-	op   Operator
-	key  string // lower-cased
-	tmpl []template
-	num  []numVal
-	date []dateVal
-	ips  []ipVal
-	bin  [][]byte
-	bools []boolVal
+	src      *Condition
+	op       Operator
+	key      string // lower-cased
+	tmpl     []template
+	num      []numVal
+	date     []dateVal
+	ips      []ipVal
+	bin      [][]byte
+	bools    []boolVal
 	nullWant []int8 // Null: 1 = "true", 0 = "false", -1 = neither
 }
 

@@ -10,13 +10,13 @@ type SizeKind uint8
 // and "Quotas and service limits for AWS Organizations"
 // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html).
 const (
-	SizeManaged      SizeKind = iota + 1 // a customer managed policy: 6,144 characters
-	SizeUserInline                       // all inline policies of a user together: 2,048
-	SizeGroupInline                      // all inline policies of a group together: 5,120
-	SizeRoleInline                       // all inline policies of a role together: 10,240
-	SizeTrust                            // a role trust policy: 2,048
-	SizeSession                          // an inline session policy: 2,048
-	SizeOrganizations                    // an SCP or RCP: 5,120, whitespace included
+	SizeManaged       SizeKind = iota + 1 // a customer managed policy: 6,144 characters
+	SizeUserInline                        // all inline policies of a user together: 2,048
+	SizeGroupInline                       // all inline policies of a group together: 5,120
+	SizeRoleInline                        // all inline policies of a role together: 10,240
+	SizeTrust                             // a role trust policy: 2,048
+	SizeSession                           // an inline session policy: 2,048
+	SizeOrganizations                     // an SCP or RCP: 5,120, whitespace included
 )
 
 // Limit returns the quota in characters.

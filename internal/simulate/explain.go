@@ -23,15 +23,15 @@ type PolicyExplain struct {
 
 // StatementExplain is one statement's verdict and the reason for it.
 type StatementExplain struct {
-	Index      int             `json:"index"`
-	Sid        string          `json:"sid,omitempty"`
-	Effect     string          `json:"effect"`
-	Applies    bool            `json:"applies"`
-	Reason     string          `json:"reason"`
-	Action     bool            `json:"actionMatches"`
-	Resource   bool            `json:"resourceMatches"`
-	Principal  string          `json:"principalMatch,omitempty"`
-	Conditions []CondExplain   `json:"conditions,omitempty"`
+	Index      int           `json:"index"`
+	Sid        string        `json:"sid,omitempty"`
+	Effect     string        `json:"effect"`
+	Applies    bool          `json:"applies"`
+	Reason     string        `json:"reason"`
+	Action     bool          `json:"actionMatches"`
+	Resource   bool          `json:"resourceMatches"`
+	Principal  string        `json:"principalMatch,omitempty"`
+	Conditions []CondExplain `json:"conditions,omitempty"`
 }
 
 // CondExplain is one condition: its operator, key and values, the request's
