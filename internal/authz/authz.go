@@ -234,9 +234,11 @@ func decide(req *Request, ps *Policies, v *verdicts) Decision {
 	}
 
 	sameAccount := p.Account != "" && p.Account == req.ResourceAccount
-	// The root user of the resource's account has full access, short of an
-	// explicit deny or an organization policy.
-	identityOK := v.identity || (sameAccount && p.Kind == policy.PrincipalRoot)
+	// The root user has full access on its account's side, short of an
+	// explicit deny or an organization policy ("By default, all requests are
+	// implicitly denied with the exception of the AWS account root user,
+	// which has full access", policy-eval-denyallow).
+	identityOK := v.identity || p.Kind == policy.PrincipalRoot
 
 	if sameAccount {
 		if res.Allowed {

@@ -96,6 +96,9 @@ func (s *Stmt) MatchResource(ctx *Context, resource string) bool {
 	if !s.hasResource {
 		return true
 	}
+	if s.notResource && !allResolvable(ctx, s.resources) {
+		return false
+	}
 	m := false
 	for i := range s.resources {
 		r := &s.resources[i]
@@ -150,3 +153,15 @@ func (s *Stmt) Conditions() []*Condition {
 
 // ConditionHolds evaluates the i-th condition alone (for explanations).
 func (s *Stmt) ConditionHolds(ctx *Context, i int) bool { return s.conds[i].eval(ctx) }
+
+// allResolvable reports whether the policy variables of every template have
+// values: a NotResource entry that cannot be resolved makes the statement not
+// match.
+func allResolvable(ctx *Context, ts []template) bool {
+	for i := range ts {
+		if !ts[i].resolvable(ctx) {
+			return false
+		}
+	}
+	return true
+}

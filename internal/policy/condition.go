@@ -24,6 +24,7 @@ type cond struct {
 	bin      [][]byte
 	bools    []boolVal
 	nullWant []int8 // Null: 1 = "true", 0 = "false", -1 = neither
+	hasVars  bool   // some value holds a policy variable
 }
 
 type numVal struct {
@@ -51,7 +52,9 @@ func compileCondition(c *Condition, vars bool) cond {
 	for _, v := range c.Values {
 		switch c.Op.Base.Family() {
 		case FamilyString, FamilyARN:
-			cc.tmpl = append(cc.tmpl, newTemplate(v, useVars))
+			t := newTemplate(v, useVars)
+			cc.hasVars = cc.hasVars || t.hasVars
+			cc.tmpl = append(cc.tmpl, t)
 		case FamilyNumeric:
 			f, ok := parseNumber(v)
 			cc.num = append(cc.num, numVal{f, ok})
@@ -174,11 +177,19 @@ func parseIPOrCIDR(s string) (netip.Prefix, bool) {
 // and
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
 func (c *cond) eval(ctx *Context) bool {
+	if c.hasVars {
+		// A policy variable that cannot be resolved makes the statement not
+		// match, whatever the operator.
+		for i := range c.tmpl {
+			if !c.tmpl[i].resolvable(ctx) {
+				return false
+			}
+		}
+	}
 	v, present := ctx.lookup(c.key)
 	if c.op.Base == OpNull {
 		// Null: "true" asks that the key be absent, "false" that it be present.
-		// An empty multivalued key counts as absent.
-		absent := !present || (v.Multi && len(v.Values) == 0)
+		absent := !present
 		for _, w := range c.nullWant {
 			if (w == 1 && absent) || (w == 0 && !absent) {
 				return true

@@ -45,7 +45,7 @@ func (rs *resSet) match(ctx *Context, resource string) bool {
 	for _, ts := range rs.not {
 		hit := false
 		for _, t := range ts {
-			if t.like(ctx, resource, false, true) {
+			if !t.resolvable(ctx) || t.like(ctx, resource, false, true) {
 				hit = true
 				break
 			}

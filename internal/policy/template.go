@@ -161,6 +161,23 @@ func (t *template) resolve(ctx *Context, buf []part) (ps []part, ok bool) {
 	return ps, true
 }
 
+// resolvable reports whether every variable of t has a value or a default.
+func (t *template) resolvable(ctx *Context) bool {
+	if !t.hasVars {
+		return true
+	}
+	for _, p := range t.parts {
+		if p.kind != partVar || p.hasDef {
+			continue
+		}
+		v, found := ctx.lookup(p.key)
+		if !found || v.Multi || len(v.Values) != 1 {
+			return false
+		}
+	}
+	return true
+}
+
 // text returns the resolved template as a plain string (for the exact
 // operators); it allocates only when the template has variables.
 func (t *template) text(ctx *Context) (string, bool) {

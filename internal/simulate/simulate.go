@@ -96,7 +96,13 @@ func (s *Simulator) Prepare(sc *scenario.Scenario) (*Prepared, error) {
 		p.Policies.Session = []*policy.Compiled{c}
 	}
 	if len(sc.ResourcePolicy) > 0 && string(sc.ResourcePolicy) != "null" {
-		c, err := compile("resourcePolicy", "resource", sc.ResourcePolicy, policy.TypeResource, authz.Resource, "")
+		// A role's resource-based policy is its trust policy, which names no
+		// Resource.
+		typ := policy.TypeResource
+		if isRoleARN(sc.Request.Resource.Resource) {
+			typ = policy.TypeTrust
+		}
+		c, err := compile("resourcePolicy", "resource", sc.ResourcePolicy, typ, authz.Resource, "")
 		if err != nil {
 			return nil, err
 		}
@@ -203,4 +209,9 @@ func (s *Simulator) Run(sc *scenario.Scenario, opts Options) (*Result, error) {
 		res.Explain = p.explain()
 	}
 	return res, nil
+}
+
+func isRoleARN(arn string) bool {
+	parts := strings.SplitN(arn, ":", 6)
+	return len(parts) == 6 && parts[0] == "arn" && parts[2] == "iam" && strings.HasPrefix(parts[5], "role/")
 }
