@@ -142,22 +142,28 @@ func simulateLines(r io.Reader, w io.Writer, sim *simulate.Simulator, opts simul
 }
 
 func simulateLine(sim *simulate.Simulator, n int, line []byte, opts simulate.Options) []byte {
-	var id any
-	var probe struct {
-		ID json.RawMessage `json:"id"`
-	}
-	if json.Unmarshal(line, &probe) == nil && len(probe.ID) > 0 {
-		_ = json.Unmarshal(probe.ID, &id)
-	}
 	var out lineResult
+	var id json.RawMessage
 	sc, err := scenario.Decode(line)
 	if err == nil {
+		id = sc.ID
 		out.Result, err = sim.Run(sc, opts)
 	}
 	if err != nil {
+		if id == nil {
+			// Echo the id even when the scenario is malformed, if it can be read.
+			var probe struct {
+				ID json.RawMessage `json:"id"`
+			}
+			if json.Unmarshal(line, &probe) == nil {
+				id = probe.ID
+			}
+		}
 		out = lineResult{Result: &simulate.Result{BlockedBy: []string{}}, Error: fmt.Sprintf("line %d: %v", n, err)}
 	}
-	out.Result.ID = id
+	if len(id) > 0 {
+		out.Result.ID = id
+	}
 	b, err := json.Marshal(out)
 	if err != nil {
 		b = []byte(fmt.Sprintf(`{"error":%q}`, err.Error()))

@@ -188,8 +188,13 @@ func (c *cond) eval(ctx *Context) bool {
 	}
 	v, present := ctx.lookup(c.key)
 	if c.op.Base == OpNull {
-		// Null: "true" asks that the key be absent, "false" that it be present.
-		absent := !present
+		// Null: "true" asks that the key be absent, "false" that it be
+		// present with a value. A key whose value is a null dataset (an empty
+		// set or an empty string) counts as absent: "include a Null condition
+		// operator with a value of false ... to check if the context key in
+		// the request exists and its value is not null".
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition_examples-multi-valued-context-keys.html
+		absent := !present || nullDataset(v)
 		for _, w := range c.nullWant {
 			if (w == 1 && absent) || (w == 0 && !absent) {
 				return true
@@ -200,8 +205,9 @@ func (c *cond) eval(ctx *Context) bool {
 	switch c.op.Set {
 	case ForAllValues:
 		// True when every value in the request matches; vacuously true for a
-		// missing key or an empty set.
-		if !present {
+		// missing key or a value that "resolves to a null dataset, such as an
+		// empty string" (condition operators page).
+		if !present || nullDataset(v) {
 			return true
 		}
 		for _, s := range v.Values {
@@ -233,6 +239,12 @@ func (c *cond) eval(ctx *Context) bool {
 		return false
 	}
 	return c.one(ctx, v.Values[0])
+}
+
+// nullDataset reports a value with no content: an empty set, or a single
+// empty string.
+func nullDataset(v Value) bool {
+	return len(v.Values) == 0 || (len(v.Values) == 1 && v.Values[0] == "")
 }
 
 // one applies the operator to a single request value: for a positive operator

@@ -537,6 +537,19 @@ func checkType(p *Policy, typ Type) error {
 			}
 		}
 	}
+	switch typ {
+	case TypeIdentity, TypeBoundary, TypeSession, TypeTrust:
+		// "For IAM policies, basic alphanumeric characters (A-Z,a-z,0-9) are
+		// the only allowed characters in the Sid value."
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
+		for _, s := range p.Statements {
+			for i := 0; i < len(s.Sid); i++ {
+				if !isAlnum(s.Sid[i]) {
+					return &SyntaxError{Statement: s.Index, Sid: s.Sid, Element: "Sid", Msg: "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*"}
+				}
+			}
+		}
+	}
 	if typ == TypeRCP && p.Version != Version2012 {
 		return &SyntaxError{Statement: -1, Element: "Version", Msg: "Version must be \"2012-10-17\" in a resource control policy."}
 	}
