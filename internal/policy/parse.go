@@ -503,7 +503,11 @@ func checkType(p *Policy, typ Type) error {
 		switch typ {
 		case TypeIdentity, TypeBoundary, TypeSession, TypeSCP:
 			if s.Principal != nil {
-				return fail("Principal", "Policy document should not specify a principal.")
+				elem := "Principal"
+				if s.NotPrincipal {
+					elem = "NotPrincipal"
+				}
+				return fail(elem, "Policy document should not specify a principal.")
 			}
 			if !s.HasResource {
 				return fail("Resource", "Missing required field Resource.")
@@ -522,8 +526,10 @@ func checkType(p *Policy, typ Type) error {
 			if s.HasResource {
 				return fail("Resource", "Has prohibited field Resource.")
 			}
-			if s.NotPrincipal && s.Effect == Allow {
-				return fail("NotPrincipal", "Has prohibited field NotPrincipal: a trust policy must not allow with NotPrincipal.")
+			// "You cannot use NotPrincipal in an IAM role trust policy."
+			// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+			if s.NotPrincipal {
+				return fail("NotPrincipal", "Has prohibited field NotPrincipal.")
 			}
 		case TypeRCP:
 			if s.NotPrincipal {
