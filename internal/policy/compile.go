@@ -134,7 +134,7 @@ func (s *Stmt) MatchPrincipal(p *Principal) PrincipalMatch {
 		return MatchDirect
 	}
 	if s.notPrincipal {
-		if excludedByNotPrincipal(s.principal, p) {
+		if excludedByNotPrincipal(s.principal, p, s.Effect) {
 			return NoMatch
 		}
 		return MatchDirect

@@ -126,13 +126,16 @@ func matchPrincipals(ps *Principals, p *Principal) PrincipalMatch {
 
 // excludedByNotPrincipal reports whether NotPrincipal exempts the caller: each
 // identity the caller acts as (its account, its role, its session or user)
-// must be listed. A caller with a permissions boundary is never exempted.
+// must be listed. A Deny with NotPrincipal always applies to a caller with a
+// permissions boundary ("The NotPrincipal element with a Deny effect will
+// always deny any IAM principal that has a permissions boundary policy
+// attached").
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
-func excludedByNotPrincipal(ps *Principals, p *Principal) bool {
+func excludedByNotPrincipal(ps *Principals, p *Principal, effect Effect) bool {
 	if ps.Wildcard {
 		return true
 	}
-	if p.HasBoundary {
+	if p.HasBoundary && effect == Deny {
 		return false
 	}
 	listed := func(want PrincipalMatch) bool {

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -131,26 +132,46 @@ func (t *template) literalPrefix() string {
 }
 
 // groupKey identifies the principal element and conditions of a statement.
+// Every string is written with its length first, so that no policy text can
+// make two different statements share a key.
 func groupKey(s *Stmt) string {
 	var b strings.Builder
+	field := func(tag byte, v string) {
+		b.WriteByte(tag)
+		b.WriteString(strconv.Itoa(len(v)))
+		b.WriteByte(':')
+		b.WriteString(v)
+	}
 	if p := s.Src.Principal; p != nil {
 		if s.Src.NotPrincipal {
-			b.WriteString("!")
+			b.WriteByte('!')
 		}
 		if p.Wildcard {
-			b.WriteString("P*")
+			b.WriteByte('*')
 		}
 		for _, e := range p.Entries {
-			b.WriteString("P" + e.Kind + "\x00" + e.ID + "\x00")
+			field('k', e.Kind)
+			field('p', e.ID)
 		}
 	}
 	conds := make([]string, 0, len(s.Src.Conditions))
 	for _, c := range s.Src.Conditions {
-		conds = append(conds, c.Op.String()+"\x00"+strings.ToLower(c.Key)+"\x00"+strings.Join(c.Values, "\x01"))
+		var cb strings.Builder
+		one := func(v string) {
+			cb.WriteString(strconv.Itoa(len(v)))
+			cb.WriteByte(':')
+			cb.WriteString(v)
+		}
+		one(c.Op.String())
+		one(strings.ToLower(c.Key))
+		for _, v := range c.Values {
+			one(v)
+		}
+		conds = append(conds, cb.String())
 	}
 	sort.Strings(conds)
 	for _, c := range conds {
-		b.WriteString("C" + c + "\x02")
+		field('c', c)
 	}
 	return b.String()
 }
