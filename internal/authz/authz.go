@@ -113,6 +113,12 @@ type Policies struct {
 	RCP [][]*policy.Compiled
 	// Resource is the resource-based policy, nil when the resource has none.
 	Resource *policy.Compiled
+	// ResourceMustAllow marks resource-based policies that must allow the
+	// request even within one account: role trust policies (and KMS key
+	// policies). "IAM role trust policies and KMS key policies are exceptions
+	// to this logic, because they must explicitly allow access for
+	// principals." (policy-eval-denyallow)
+	ResourceMustAllow bool
 }
 
 // Request is one request to decide.
@@ -172,6 +178,9 @@ func evalLevels(levels [][]*policy.Compiled, req *policy.Request) (denied, missi
 func gather(req *Request, ps *Policies) verdicts {
 	var v verdicts
 	r := &req.Request
+	// A level without an applicable Allow denies. (In an organization every
+	// level carries the AWS managed RCPFullAWSAccess, which cannot be
+	// detached; callers that model an organization add it.)
 	if d, m := evalLevels(ps.RCP, r); d {
 		v.denied.add(RCP)
 	} else {
@@ -241,6 +250,10 @@ func decide(req *Request, ps *Policies, v *verdicts) Decision {
 	identityOK := v.identity || p.Kind == policy.PrincipalRoot
 
 	if sameAccount {
+		if ps.ResourceMustAllow && !res.Allowed {
+			blocked.add(Resource)
+			return finish(blocked)
+		}
 		if res.Allowed {
 			switch res.AllowMatch {
 			case policy.MatchDirect, policy.MatchSession:

@@ -4,6 +4,7 @@ package simulate
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cleanroom-dev/cleanroom/internal/authz"
@@ -101,6 +102,7 @@ func (s *Simulator) Prepare(sc *scenario.Scenario) (*Prepared, error) {
 		typ := policy.TypeResource
 		if isRoleARN(sc.Request.Resource.Resource) {
 			typ = policy.TypeTrust
+			p.Policies.ResourceMustAllow = true
 		}
 		c, err := compile("resourcePolicy", "resource", sc.ResourcePolicy, typ, authz.Resource, "")
 		if err != nil {
@@ -129,6 +131,22 @@ func (s *Simulator) Prepare(sc *scenario.Scenario) (*Prepared, error) {
 	}
 	if p.Policies.RCP, err = levels("resourceControlPolicies", sc.ResourceControlPolicies, policy.TypeRCP, authz.RCP); err != nil {
 		return nil, err
+	}
+	if len(p.Policies.RCP) > 0 {
+		// AWS attaches RCPFullAWSAccess to every root, OU and account once
+		// RCPs are enabled, and it cannot be detached ("RCPFullAWSAccess
+		// cannot be detached, so there will always be an Allow statement",
+		// policy-eval-denyallow): every level the scenario lists has it.
+		full, err := s.rcpFullAWSAccess()
+		if err != nil {
+			return nil, err
+		}
+		for i, lvl := range p.Policies.RCP {
+			if !slices.ContainsFunc(lvl, func(c *policy.Compiled) bool { return c.Name == "RCPFullAWSAccess" }) {
+				p.Policies.RCP[i] = append(lvl, full)
+				p.labels[full] = label{typ: authz.RCP, level: "(every level)"}
+			}
+		}
 	}
 
 	r := &sc.Request
@@ -185,6 +203,18 @@ func (s *Simulator) applyScope(p *Prepared, sc *scenario.Scenario) {
 	if len(a.ResourceTypes) > 0 && p.Request.Resource != "*" && len(s.cat.ResourceTypesFor(a, p.Request.Resource)) == 0 {
 		p.Warnings = append(p.Warnings, fmt.Sprintf("%s does not take a resource of the form %s; the request is evaluated as given", a.FullName(), p.Request.Resource))
 	}
+}
+
+func (s *Simulator) rcpFullAWSAccess() (*policy.Compiled, error) {
+	mp, ok := s.cat.ManagedPolicy("RCPFullAWSAccess")
+	if !ok {
+		return nil, fmt.Errorf("simulate: the catalog has no RCPFullAWSAccess")
+	}
+	doc, err := policy.Parse(mp.Default().Document, policy.TypeRCP)
+	if err != nil {
+		return nil, fmt.Errorf("simulate: RCPFullAWSAccess: %w", err)
+	}
+	return policy.Compile(doc, "RCPFullAWSAccess"), nil
 }
 
 // Decide evaluates a prepared scenario.
