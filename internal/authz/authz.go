@@ -261,6 +261,14 @@ func decide(req *Request, ps *Policies, v *verdicts) Decision {
 				// in identity-based policies, boundaries or session policies
 				// does not take it away.
 				return finish(blocked)
+			case policy.MatchWildcard:
+				// Granted to everyone: not limited by a permissions boundary
+				// (which limits role-ARN grants), limited by a session policy
+				// (the grant does not name the session).
+				if !sessOK {
+					blocked.add(Session)
+				}
+				return finish(blocked)
 			case policy.MatchRole:
 				// Granted to the role: still limited by the session's
 				// permissions boundary and session policy.

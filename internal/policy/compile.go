@@ -96,7 +96,11 @@ func (s *Stmt) MatchResource(ctx *Context, resource string) bool {
 	if !s.hasResource {
 		return true
 	}
-	if s.notResource && !allResolvable(ctx, s.resources) {
+	// "If AWS cannot resolve a variable this might cause the entire
+	// statement to be invalid" (reference_policies_variables): a Resource or
+	// NotResource entry whose variable has no value makes the statement not
+	// match.
+	if !allResolvable(ctx, s.resources) {
 		return false
 	}
 	m := false
@@ -137,7 +141,7 @@ func (s *Stmt) MatchPrincipal(p *Principal) PrincipalMatch {
 		if excludedByNotPrincipal(s.principal, p, s.Effect) {
 			return NoMatch
 		}
-		return MatchDirect
+		return MatchWildcard
 	}
 	return matchPrincipals(s.principal, p)
 }
@@ -155,8 +159,7 @@ func (s *Stmt) Conditions() []*Condition {
 func (s *Stmt) ConditionHolds(ctx *Context, i int) bool { return s.conds[i].eval(ctx) }
 
 // allResolvable reports whether the policy variables of every template have
-// values: a NotResource entry that cannot be resolved makes the statement not
-// match.
+// values.
 func allResolvable(ctx *Context, ts []template) bool {
 	for i := range ts {
 		if !ts[i].resolvable(ctx) {

@@ -746,21 +746,26 @@ var evalCases = []evalCase{
 
 	// ----- A Resource array is an OR of its entries, however long it is
 	{name: "long Resource list: entry with * in the region segment", doc: docResource,
-		policy: v12(manyRes), action: "sqs:SendMessage", resource: "arn:aws:sqs:eu-west-1:123456789012:queue1", allow: true},
+		policy: v12(manyRes), action: "sqs:SendMessage", resource: "arn:aws:sqs:eu-west-1:123456789012:queue1", ctx: map[string]any{"aws:username": "alice"}, allow: true},
 	{name: "long Resource list: * in the region segment, other account", doc: docResource,
-		policy: v12(manyRes), action: "sqs:SendMessage", resource: "arn:aws:sqs:eu-west-1:999999999999:queue1", allow: false},
+		policy: v12(manyRes), action: "sqs:SendMessage", resource: "arn:aws:sqs:eu-west-1:999999999999:queue1", ctx: map[string]any{"aws:username": "alice"}, allow: false},
 	{name: "long Resource list: ${*} entry matches only a literal *", doc: docVariables,
-		policy: v12(manyRes), action: "sqs:SendMessage", resource: "arn:aws:s3:::esc/*", allow: true},
+		policy: v12(manyRes), action: "sqs:SendMessage", resource: "arn:aws:s3:::esc/*", ctx: map[string]any{"aws:username": "alice"}, allow: true},
 	{name: "long Resource list: ${*} entry is not a wildcard", doc: docVariables,
-		policy: v12(manyRes), action: "sqs:SendMessage", resource: "arn:aws:s3:::esc/x", allow: false},
+		policy: v12(manyRes), action: "sqs:SendMessage", resource: "arn:aws:s3:::esc/x", ctx: map[string]any{"aws:username": "alice"}, allow: false},
 	{name: "long Resource list: variable entry", doc: docVariables,
 		policy: v12(manyRes), action: "sqs:SendMessage", resource: "arn:aws:s3:::home/alice/a", ctx: map[string]any{"aws:username": "alice"}, allow: true},
 	{name: "long Resource list: variable entry, other user", doc: docVariables,
 		policy: v12(manyRes), action: "sqs:SendMessage", resource: "arn:aws:s3:::home/bob/a", ctx: map[string]any{"aws:username": "alice"}, allow: false},
 	{name: "long Resource list: case-sensitive", doc: docResource,
-		policy: v12(manyRes), action: "sqs:SendMessage", resource: "arn:aws:s3:::B3/k", allow: false},
+		policy: v12(manyRes), action: "sqs:SendMessage", resource: "arn:aws:s3:::B3/k", ctx: map[string]any{"aws:username": "alice"}, allow: false},
+	// "If AWS cannot resolve a variable this might cause the entire
+	// statement to be invalid": without aws:username the variable entry
+	// cannot be resolved and the statement matches nothing.
+	{name: "long Resource list: unresolvable variable invalidates the statement", doc: docVariables,
+		policy: v12(manyRes), action: "sqs:SendMessage", resource: "arn:aws:s3:::b3/k", allow: false},
 	{name: "long Resource list: exact entry", doc: docResource,
-		policy: v12(manyRes), action: "sqs:SendMessage", resource: "arn:aws:s3:::b3/k", allow: true},
+		policy: v12(manyRes), action: "sqs:SendMessage", resource: "arn:aws:s3:::b3/k", ctx: map[string]any{"aws:username": "alice"}, allow: true},
 	// Statements are independent: two Allow statements with the same
 	// condition, one with Resource and one with NotResource, each apply on
 	// their own terms.

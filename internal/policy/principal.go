@@ -10,17 +10,28 @@ import "strings"
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
 type PrincipalMatch uint8
 
-// Principal match kinds, weakest first.
+// Principal match kinds, weakest first. Within one account:
+//   - a grant to the account delegates to the identity-based policies;
+//   - a grant to the role is limited by the session's permissions boundary
+//     and session policy ("Resource-based policies that grant permissions to
+//     an IAM role ARN are limited by an implicit deny in a permissions
+//     boundary or session policy", policy-eval-denyallow);
+//   - a grant to everyone ("*") is not limited by a permissions boundary
+//     (which limits role-ARN grants only) but is limited by a session
+//     policy, since it does not "specifically reference" the session (STS
+//     AssumeRole reference, on session policies);
+//   - a grant to the role session or the user itself is limited by neither.
 const (
-	NoMatch      PrincipalMatch = iota
-	MatchAccount                // the caller's account (account id or root ARN)
-	MatchRole                   // the role of the caller's role session
-	MatchSession                // the caller's role session ARN
-	MatchDirect                 // the caller itself, "*", or the caller's service
+	NoMatch       PrincipalMatch = iota
+	MatchAccount                 // the caller's account (account id or root ARN)
+	MatchRole                    // the role of the caller's role session
+	MatchWildcard                // everyone: "*", {"AWS": "*"}, or an Allow with NotPrincipal
+	MatchSession                 // the caller's role session ARN
+	MatchDirect                  // the caller itself (user, root, service, federated)
 )
 
 func (m PrincipalMatch) String() string {
-	return [...]string{"none", "account", "role", "session", "principal"}[m]
+	return [...]string{"none", "account", "role", "everyone", "session", "principal"}[m]
 }
 
 // arnParts splits an ARN into partition, service, account and resource.
@@ -52,7 +63,7 @@ func lastName(res string) string {
 // matchAWSEntry decides one "AWS" principal entry against the caller.
 func matchAWSEntry(id string, p *Principal) PrincipalMatch {
 	if id == "*" {
-		return MatchDirect
+		return MatchWildcard
 	}
 	if acct, ok := accountOf(id); ok {
 		if p.Account != acct {
@@ -67,6 +78,10 @@ func matchAWSEntry(id string, p *Principal) PrincipalMatch {
 		switch p.Kind {
 		case PrincipalRoleSession:
 			return MatchSession
+		case PrincipalRole:
+			// A role acts only through its sessions: naming the role is a
+			// grant to the role, whoever holds the session.
+			return MatchRole
 		}
 		return MatchDirect
 	}
@@ -82,13 +97,8 @@ func matchAWSEntry(id string, p *Principal) PrincipalMatch {
 			return MatchDirect
 		}
 	case svc == "iam" && strings.HasPrefix(res, "role/"):
-		if lastName(res) == p.Name {
-			switch p.Kind {
-			case PrincipalRoleSession:
-				return MatchRole
-			case PrincipalRole:
-				return MatchDirect
-			}
+		if lastName(res) == p.Name && (p.Kind == PrincipalRoleSession || p.Kind == PrincipalRole) {
+			return MatchRole
 		}
 	}
 	return NoMatch
@@ -97,7 +107,7 @@ func matchAWSEntry(id string, p *Principal) PrincipalMatch {
 // matchPrincipals returns the strongest way the Principal element names p.
 func matchPrincipals(ps *Principals, p *Principal) PrincipalMatch {
 	if ps.Wildcard {
-		return MatchDirect
+		return MatchWildcard
 	}
 	best := NoMatch
 	for _, e := range ps.Entries {

@@ -21,6 +21,9 @@ type group struct {
 // resSet is the union of the Resource and NotResource elements of a group's
 // members.
 type resSet struct {
+	// vars are the templates with policy variables of the group's only
+	// member: when one cannot be resolved the statement does not match.
+	vars   []*template
 	all    bool        // a member applies to every resource
 	linear []*template // Resource entries, when few
 	trie   *trieNode   // Resource entries, when many
@@ -32,6 +35,11 @@ type resSet struct {
 const trieThreshold = 8
 
 func (rs *resSet) match(ctx *Context, resource string) bool {
+	for _, t := range rs.vars {
+		if !t.resolvable(ctx) {
+			return false
+		}
+	}
 	if rs.all {
 		return true
 	}
@@ -46,7 +54,7 @@ func (rs *resSet) match(ctx *Context, resource string) bool {
 	for _, ts := range rs.not {
 		hit := false
 		for _, t := range ts {
-			if !t.resolvable(ctx) || t.like(ctx, resource, false, true) {
+			if t.like(ctx, resource, false, true) {
 				hit = true
 				break
 			}
@@ -184,6 +192,10 @@ func buildGroups(stmts []Stmt, idx []int32) []group {
 	for _, i := range idx {
 		s := &stmts[i]
 		k := groupKey(s)
+		if hasResourceVars(s) {
+			// Alone in its group: its variables decide whether it applies.
+			k = "#" + strconv.Itoa(int(i))
+		}
 		g, ok := pos[k]
 		if !ok {
 			g = len(out)
@@ -194,6 +206,13 @@ func buildGroups(stmts []Stmt, idx []int32) []group {
 	}
 	for gi := range out {
 		g := &out[gi]
+		if s := &stmts[g.stmts[0]]; hasResourceVars(s) {
+			for j := range s.resources {
+				if s.resources[j].hasVars {
+					g.res.vars = append(g.res.vars, &s.resources[j])
+				}
+			}
+		}
 		var ts []*template
 		for _, i := range g.stmts {
 			s := &stmts[i]
@@ -230,4 +249,13 @@ func buildGroups(stmts []Stmt, idx []int32) []group {
 		}
 	}
 	return out
+}
+
+func hasResourceVars(s *Stmt) bool {
+	for j := range s.resources {
+		if s.resources[j].hasVars {
+			return true
+		}
+	}
+	return false
 }
