@@ -3,6 +3,7 @@ package difftest
 import (
 	"bytes"
 	"encoding/json"
+	"net/netip"
 	"regexp"
 	"strings"
 
@@ -29,6 +30,9 @@ var Rules = []Rule{
 	{Label: "unresolvable-variable-invalidates-statement", Rewrite: rewriteUnresolvable},
 	{Label: "variables-literal-in-2008-10-17", Rewrite: rewrite2008Variables},
 	{Label: "session-arn-grant-not-limited-by-session-policy", Rewrite: rewriteSessionGrant},
+	{Label: "wildcard-in-resource-type", Rewrite: rewriteResourceTypeWildcard},
+	{Label: "trailing-wildcard-expands-short-arn", Rewrite: rewriteShortARN},
+	{Label: "ip-address-family", Rewrite: rewriteIPFamily},
 }
 
 // scenarioDoc is a scenario with its policies decoded for rewriting.
@@ -518,4 +522,178 @@ func Normalize(sc *scenario.Scenario) (*scenario.Scenario, []string) {
 		return sc, nil
 	}
 	return d.scenario(), labels
+}
+
+// resourcePatternRE is a reference reading of "Using wildcards in resource
+// ARNs" (reference_policies_elements_resource): wildcards within the
+// colon-separated segments, `*` any run and `?` one character, a `*` that ends
+// a segment free to match beyond the colon. It is independent of the engine's
+// matcher and only rewrites the oracle's input.
+func resourcePatternRE(pattern string) *regexp.Regexp {
+	segs := strings.SplitN(pattern, ":", 6)
+	var b strings.Builder
+	b.WriteString("^")
+	for i, seg := range segs {
+		if i > 0 {
+			b.WriteString(":")
+		}
+		last := i == len(segs)-1
+		for j, r := range seg {
+			switch r {
+			case '*':
+				if last || j == len(seg)-1 {
+					b.WriteString(".*")
+				} else {
+					b.WriteString("[^:]*")
+				}
+			case '?':
+				if last {
+					b.WriteString(".")
+				} else {
+					b.WriteString("[^:]")
+				}
+			default:
+				b.WriteString(regexp.QuoteMeta(string(r)))
+			}
+		}
+	}
+	b.WriteString("$")
+	return regexp.MustCompile(b.String())
+}
+
+// rewriteResources applies f to every Resource and NotResource entry of every
+// policy; f returns the new entry and whether it changed it.
+func (d *scenarioDoc) rewriteResources(f func(string) (string, bool)) bool {
+	changed := false
+	for _, doc := range d.all() {
+		for _, st := range stmts(doc) {
+			for _, k := range []string{"Resource", "NotResource"} {
+				switch v := st[k].(type) {
+				case string:
+					if nv, ok := f(v); ok {
+						st[k] = nv
+						changed = true
+					}
+				case []any:
+					for i, it := range v {
+						if s, ok := it.(string); ok {
+							if nv, ok := f(s); ok {
+								v[i] = nv
+								changed = true
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return changed
+}
+
+// rewriteResourceTypeWildcard: wildcards may stand anywhere within a segment,
+// the resource segment included ("arn:aws:iam::123456789012:u?er/bob" names
+// user/bob). The oracle splits the resource segment at its first '/' and does
+// not match wildcards before it. Such an entry becomes the request's resource
+// when the documented reading matches it, and a resource that matches nothing
+// otherwise.
+func rewriteResourceTypeWildcard(d *scenarioDoc) bool {
+	req := d.sc.Request.Resource.Resource
+	return d.rewriteResources(func(r string) (string, bool) {
+		if strings.Contains(r, "${") {
+			return r, false
+		}
+		segs := strings.SplitN(r, ":", 6)
+		if len(segs) != 6 {
+			return r, false
+		}
+		res := segs[5]
+		cut := strings.IndexAny(res, "/:")
+		if cut < 0 || !strings.ContainsAny(res[:cut], "*?") {
+			return r, false
+		}
+		if resourcePatternRE(r).MatchString(req) {
+			return req, true
+		}
+		return "arn:aws:nosuchservice:::nothing", true
+	})
+}
+
+// rewriteShortARN: "If the * wildcard is the last character of a resource ARN
+// segment, it can expand to match beyond the colon boundaries": a pattern
+// with fewer than six segments that ends in * covers the rest of the ARN. The
+// oracle refuses such patterns in RCPs. They are padded with "*" segments.
+func rewriteShortARN(d *scenarioDoc) bool {
+	return d.rewriteResources(func(r string) (string, bool) {
+		if !strings.HasPrefix(r, "arn:") || !strings.HasSuffix(r, "*") || strings.Count(r, ":") >= 5 {
+			return r, false
+		}
+		for strings.Count(r, ":") < 5 {
+			r += ":*"
+		}
+		return r, true
+	})
+}
+
+// rewriteIPFamily: an IPv6 address is in no IPv4 range and the reverse; the
+// condition-operators page mixes both families in one aws:SourceIp list and
+// each value is checked. The oracle fails to compare a single address of the
+// other family (and then treats NotIpAddress as false). Values of the other
+// family than the request's address are replaced by an unspecified address of
+// the request's family, which no request comes from.
+func rewriteIPFamily(d *scenarioDoc) bool {
+	changed := false
+	for _, doc := range d.all() {
+		for _, st := range stmts(doc) {
+			cond, _ := st["Condition"].(map[string]any)
+			for op, block := range cond {
+				lop := strings.ToLower(op)
+				if !strings.Contains(lop, "ipaddress") {
+					continue
+				}
+				keys, _ := block.(map[string]any)
+				for k, v := range keys {
+					rv, ok := d.ctx[strings.ToLower(k)]
+					if !ok || len(rv.Values) != 1 {
+						continue
+					}
+					addr, err := netip.ParseAddr(rv.Values[0])
+					if err != nil {
+						continue
+					}
+					unspec := "0.0.0.0/32"
+					if addr.Is6() {
+						unspec = "::/128"
+					}
+					fix := func(s string) (string, bool) {
+						p := s
+						if i := strings.IndexByte(p, '/'); i >= 0 {
+							p = p[:i]
+						}
+						a, err := netip.ParseAddr(p)
+						if err != nil || a.Is6() == addr.Is6() {
+							return s, false
+						}
+						return unspec, true
+					}
+					switch x := v.(type) {
+					case string:
+						if ns, ok := fix(x); ok {
+							keys[k] = ns
+							changed = true
+						}
+					case []any:
+						for i, it := range x {
+							if s, ok := it.(string); ok {
+								if ns, ok := fix(s); ok {
+									x[i] = ns
+									changed = true
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return changed
 }
