@@ -236,6 +236,8 @@ func callerIdentities(principal string) [][]string {
 	case strings.HasPrefix(res, "assumed-role/"):
 		role, _, _ := strings.Cut(strings.TrimPrefix(res, "assumed-role/"), "/")
 		return [][]string{{principal}, {"arn:" + parts[1] + ":iam::" + acct + ":role/" + role}, account}
+	case strings.HasPrefix(res, "role/"):
+		return [][]string{{principal}, account}
 	default:
 		return [][]string{{principal}, account}
 	}
@@ -372,7 +374,10 @@ func (d *scenarioDoc) stmtUnresolvable(st map[string]any) bool {
 			continue // variables are substituted in String and ARN operators only
 		}
 		keys, _ := block.(map[string]any)
-		for _, v := range keys {
+		for k, v := range keys {
+			if _, present := d.ctx[strings.ToLower(k)]; !present && strings.HasSuffix(lop, "ifexists") {
+				continue // IfExists on a missing key holds whatever the values
+			}
 			for _, s := range strList(v) {
 				if d.unresolvable(s) {
 					return true

@@ -177,16 +177,24 @@ func parseIPOrCIDR(s string) (netip.Prefix, bool) {
 // and
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
 func (c *cond) eval(ctx *Context) bool {
+	v, present := ctx.lookup(c.key)
+	if !present && c.op.IfExists {
+		// "...IfExists: if the key is not present, evaluate the condition
+		// element as true" -- whatever its values hold: IfExists is what the
+		// variables page recommends "to prevent variables from causing
+		// invalid statements".
+		return true
+	}
 	if c.hasVars {
 		// A policy variable that cannot be resolved makes the statement not
-		// match, whatever the operator.
+		// match, whatever the operator ("If AWS cannot resolve a variable
+		// this might cause the entire statement to be invalid").
 		for i := range c.tmpl {
 			if !c.tmpl[i].resolvable(ctx) {
 				return false
 			}
 		}
 	}
-	v, present := ctx.lookup(c.key)
 	if c.op.Base == OpNull {
 		// Null: "true" asks that the key be absent, "false" that it be
 		// present with a value. A key whose value is a null dataset (an empty

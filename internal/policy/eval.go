@@ -49,12 +49,9 @@ func (s *Stmt) Applies(req *Request) (PrincipalMatch, bool) {
 	return s.appliesGivenAction(req)
 }
 
-// appliesGroup checks a group of statements already known to match the
-// action: any member's resource, then the shared principal and conditions.
-func (g *group) applies(req *Request) (PrincipalMatch, bool) {
-	if !g.res.match(req.Context, req.Resource) {
-		return NoMatch, false
-	}
+// check decides the shared principal element and conditions of a group whose
+// resources match.
+func (g *group) check(req *Request) (PrincipalMatch, bool) {
 	s := g.stmt
 	pm := MatchDirect
 	if s.principal != nil {
@@ -76,24 +73,28 @@ func (g *group) applies(req *Request) (PrincipalMatch, bool) {
 // statements about the request's action, checks Deny statements first and
 // stops at the first that applies.
 func (c *Compiled) Evaluate(req *Request) Outcome {
+	return c.index(req.Action).evaluate(req)
+}
+
+func (ix *actionIndex) evaluate(req *Request) Outcome {
 	var o Outcome
-	ix := c.index(req.Action)
-	for i := range ix.deny {
-		if _, ok := ix.deny[i].applies(req); ok {
-			o.Denied = true
-			return o
-		}
+	if ix.deny.visit(req, func(g *group) bool {
+		_, ok := g.check(req)
+		return ok
+	}) {
+		o.Denied = true
+		return o
 	}
-	for i := range ix.allow {
-		if pm, ok := ix.allow[i].applies(req); ok {
-			o.Allowed = true
-			if pm > o.AllowMatch {
-				o.AllowMatch = pm
-			}
-			if pm == MatchDirect {
-				break
-			}
+	ix.allow.visit(req, func(g *group) bool {
+		pm, ok := g.check(req)
+		if !ok {
+			return false
 		}
-	}
+		o.Allowed = true
+		if pm > o.AllowMatch {
+			o.AllowMatch = pm
+		}
+		return pm == MatchDirect
+	})
 	return o
 }

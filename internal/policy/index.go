@@ -9,7 +9,7 @@ import (
 // element applies to it, split by effect. Built on first use of the action and
 // kept, so that a decision never scans statements about other actions.
 type actionIndex struct {
-	deny, allow []group
+	deny, allow effectIndex
 }
 
 // maxIndexedActions bounds the per-policy cache: past it, indexes are built
@@ -68,7 +68,7 @@ func (c *Compiled) buildIndex(action string) *actionIndex {
 			allow = append(allow, int32(i))
 		}
 	}
-	return &actionIndex{deny: buildGroups(c.stmts, deny), allow: buildGroups(c.stmts, allow)}
+	return &actionIndex{deny: buildEffectIndex(c.stmts, deny), allow: buildEffectIndex(c.stmts, allow)}
 }
 
 // lowerInto appends the ASCII-lower-cased s to dst (on the caller's stack

@@ -178,7 +178,9 @@ func excludedByNotPrincipal(ps *Principals, p *Principal, effect Effect) bool {
 		return listed(MatchDirect)
 	case PrincipalRoleSession:
 		return listed(MatchSession) && listed(MatchRole) && listed(MatchAccount)
-	default: // users, federated users, roles
+	case PrincipalRole:
+		return listed(MatchRole) && listed(MatchAccount)
+	default: // users, federated users
 		return listed(MatchDirect) && listed(MatchAccount)
 	}
 }

@@ -8,10 +8,8 @@ import (
 
 // A group is the statements about one action that share their effect,
 // principal element and conditions: they differ only in the resources they
-// name. A decision checks the group's resources as one set (through a prefix
-// trie when the set is large) and its principal and conditions once, so that
-// the cost of a decision grows with the number of distinct condition blocks,
-// not with the number of statements.
+// name. A decision checks the group's principal and conditions once, and
+// only when one of its resources matches.
 type group struct {
 	stmt  *Stmt   // a member; its principal element and conditions stand for all
 	stmts []int32 // members, in document order
@@ -19,20 +17,15 @@ type group struct {
 }
 
 // resSet is the union of the Resource and NotResource elements of a group's
-// members.
+// members, for the groups the effect index cannot put in its trie.
 type resSet struct {
 	// vars are the templates with policy variables of the group's only
 	// member: when one cannot be resolved the statement does not match.
 	vars   []*template
-	all    bool        // a member applies to every resource
-	linear []*template // Resource entries, when few
-	trie   *trieNode   // Resource entries, when many
+	all    bool // a member applies to every resource
+	linear []*template
 	not    [][]*template
 }
-
-// trieThreshold is the number of Resource entries from which a group indexes
-// them by literal prefix.
-const trieThreshold = 8
 
 func (rs *resSet) match(ctx *Context, resource string) bool {
 	for _, t := range rs.vars {
@@ -47,9 +40,6 @@ func (rs *resSet) match(ctx *Context, resource string) bool {
 		if t.like(ctx, resource, false, true) {
 			return true
 		}
-	}
-	if rs.trie != nil && rs.trie.match(ctx, resource) {
-		return true
 	}
 	for _, ts := range rs.not {
 		hit := false
@@ -66,57 +56,163 @@ func (rs *resSet) match(ctx *Context, resource string) bool {
 	return false
 }
 
-// trieNode is a node of a byte trie over the literal prefixes of resource
-// patterns (the text before the first wildcard or variable). A query walks
-// the request's resource and checks only the patterns whose literal prefix is
-// a prefix of it.
-type trieNode struct {
-	keys  []byte
-	kids  []*trieNode
-	tmpls []*template
+// effectIndex holds the groups of one effect for one action, arranged so that
+// a decision looks only at the groups whose resources can match:
+//   - always: groups with a member for every resource (Resource "*", or no
+//     Resource element, as in a trust policy);
+//   - a byte trie over the literal prefixes (the text before the first
+//     wildcard) of the other groups' Resource patterns, shared by all groups:
+//     walking the request's resource reaches exactly the patterns whose
+//     prefix it starts with, each pattern once however many groups name it;
+//   - others: groups with NotResource or policy variables in their resources,
+//     checked one by one.
+type effectIndex struct {
+	groups []group
+	always []int32
+	linear []trieEntry // the patterns, when few; otherwise trie
+	trie   *trieNode
+	others []int32
 }
 
+// trieNode is a node of a radix tree (a byte trie with one-child chains
+// collapsed): label is the text on the edge from the parent, children are
+// sorted by their label's first byte, and entries are the patterns whose
+// literal prefix ends here.
+type trieNode struct {
+	label   string
+	kids    []*trieNode
+	entries []trieEntry
+}
+
+type trieEntry struct {
+	t      *template
+	groups []int32
+}
+
+// child returns the child whose label starts with c.
 func (n *trieNode) child(c byte) *trieNode {
-	for i, k := range n.keys {
-		if k == c {
-			return n.kids[i]
+	k := n.kids
+	lo, hi := 0, len(k)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if k[m].label[0] < c {
+			lo = m + 1
+		} else {
+			hi = m
 		}
+	}
+	if lo < len(k) && k[lo].label[0] == c {
+		return k[lo]
 	}
 	return nil
 }
 
-func (n *trieNode) insert(prefix string, t *template) {
-	for i := 0; i < len(prefix); i++ {
-		next := n.child(prefix[i])
+func (n *trieNode) addChild(c *trieNode) {
+	at := 0
+	for at < len(n.kids) && n.kids[at].label[0] < c.label[0] {
+		at++
+	}
+	n.kids = append(n.kids, nil)
+	copy(n.kids[at+1:], n.kids[at:])
+	n.kids[at] = c
+}
+
+func (n *trieNode) insert(prefix string, t *template, g int32) {
+	for prefix != "" {
+		next := n.child(prefix[0])
 		if next == nil {
-			next = &trieNode{}
-			n.keys = append(n.keys, prefix[i])
-			n.kids = append(n.kids, next)
+			leaf := &trieNode{label: prefix}
+			n.addChild(leaf)
+			n = leaf
+			break
+		}
+		common := 0
+		for common < len(next.label) && common < len(prefix) && next.label[common] == prefix[common] {
+			common++
+		}
+		if common < len(next.label) {
+			// Split the edge: a new node takes the common part.
+			mid := &trieNode{label: next.label[:common]}
+			next.label = next.label[common:]
+			mid.kids = []*trieNode{next}
+			for i, k := range n.kids {
+				if k == next {
+					n.kids[i] = mid
+				}
+			}
+			next = mid
 		}
 		n = next
+		prefix = prefix[common:]
 	}
-	for _, have := range n.tmpls {
-		if have.raw == t.raw {
+	for i := range n.entries {
+		e := &n.entries[i]
+		if e.t.raw == t.raw {
+			for _, have := range e.groups {
+				if have == g {
+					return
+				}
+			}
+			e.groups = append(e.groups, g)
 			return
 		}
 	}
-	n.tmpls = append(n.tmpls, t)
+	n.entries = append(n.entries, trieEntry{t: t, groups: []int32{g}})
 }
 
-func (n *trieNode) match(ctx *Context, resource string) bool {
-	for i := 0; ; i++ {
-		for _, t := range n.tmpls {
-			if t.like(ctx, resource, false, true) {
+// visit calls f for each group whose trie pattern matches resource, until f
+// returns true (stop). A group may be visited more than once when several of
+// its patterns match.
+func (x *effectIndex) visit(req *Request, f func(g *group) bool) bool {
+	for _, gi := range x.always {
+		if f(&x.groups[gi]) {
+			return true
+		}
+	}
+	for j := range x.linear {
+		e := &x.linear[j]
+		if !e.t.like(req.Context, req.Resource, false, true) {
+			continue
+		}
+		for _, gi := range e.groups {
+			if f(&x.groups[gi]) {
 				return true
 			}
 		}
-		if i == len(resource) {
-			return false
-		}
-		if n = n.child(resource[i]); n == nil {
-			return false
+	}
+	if n := x.trie; n != nil {
+		r := req.Resource
+		pos := 0
+		for {
+			for j := range n.entries {
+				e := &n.entries[j]
+				if !e.t.like(req.Context, r, false, true) {
+					continue
+				}
+				for _, gi := range e.groups {
+					if f(&x.groups[gi]) {
+						return true
+					}
+				}
+			}
+			if pos == len(r) {
+				break
+			}
+			next := n.child(r[pos])
+			if next == nil || !strings.HasPrefix(r[pos:], next.label) {
+				break
+			}
+			n = next
+			pos += len(next.label)
 		}
 	}
+	for _, gi := range x.others {
+		g := &x.groups[gi]
+		if g.res.match(req.Context, req.Resource) && f(g) {
+			return true
+		}
+	}
+	return false
 }
 
 // literalPrefix is the text every match of t starts with.
@@ -184,10 +280,10 @@ func groupKey(s *Stmt) string {
 	return b.String()
 }
 
-// buildGroups groups statements (indexes into stmts) by groupKey, keeping the
-// order of first appearance.
-func buildGroups(stmts []Stmt, idx []int32) []group {
-	var out []group
+// buildEffectIndex groups statements (indexes into stmts) by groupKey,
+// keeping the order of first appearance, and indexes the groups' resources.
+func buildEffectIndex(stmts []Stmt, idx []int32) effectIndex {
+	var x effectIndex
 	pos := map[string]int{}
 	for _, i := range idx {
 		s := &stmts[i]
@@ -198,14 +294,14 @@ func buildGroups(stmts []Stmt, idx []int32) []group {
 		}
 		g, ok := pos[k]
 		if !ok {
-			g = len(out)
+			g = len(x.groups)
 			pos[k] = g
-			out = append(out, group{stmt: s})
+			x.groups = append(x.groups, group{stmt: s})
 		}
-		out[g].stmts = append(out[g].stmts, i)
+		x.groups[g].stmts = append(x.groups[g].stmts, i)
 	}
-	for gi := range out {
-		g := &out[gi]
+	for gi := range x.groups {
+		g := &x.groups[gi]
 		if s := &stmts[g.stmts[0]]; hasResourceVars(s) {
 			for j := range s.resources {
 				if s.resources[j].hasVars {
@@ -228,27 +324,66 @@ func buildGroups(stmts []Stmt, idx []int32) []group {
 			default:
 				for j := range s.resources {
 					t := &s.resources[j]
-					if t.exact && t.lit == "*" {
+					if t.star {
 						g.res.all = true
 					}
 					ts = append(ts, t)
 				}
 			}
 		}
-		if g.res.all {
-			g.res.linear, g.res.not = nil, nil
-			continue
-		}
-		if len(ts) < trieThreshold {
+		switch {
+		case len(g.res.vars) > 0:
 			g.res.linear = ts
-			continue
-		}
-		g.res.trie = &trieNode{}
-		for _, t := range ts {
-			g.res.trie.insert(t.literalPrefix(), t)
+			x.others = append(x.others, int32(gi))
+		case g.res.all:
+			g.res.not = nil
+			x.always = append(x.always, int32(gi))
+		default:
+			if len(g.res.not) > 0 {
+				// NotResource members are checked one by one; the group's
+				// Resource patterns still go to the trie.
+				x.others = append(x.others, int32(gi))
+			}
+			for _, t := range ts {
+				x.addPattern(t, int32(gi))
+			}
 		}
 	}
-	return out
+	return x
+}
+
+// trieThreshold is the number of distinct patterns from which an effect
+// index moves them from a list into the radix tree.
+const trieThreshold = 8
+
+// addPattern indexes a group's Resource pattern.
+func (x *effectIndex) addPattern(t *template, g int32) {
+	if x.trie != nil {
+		x.trie.insert(t.literalPrefix(), t, g)
+		return
+	}
+	for i := range x.linear {
+		e := &x.linear[i]
+		if e.t.raw == t.raw {
+			for _, have := range e.groups {
+				if have == g {
+					return
+				}
+			}
+			e.groups = append(e.groups, g)
+			return
+		}
+	}
+	x.linear = append(x.linear, trieEntry{t: t, groups: []int32{g}})
+	if len(x.linear) > trieThreshold {
+		x.trie = &trieNode{}
+		for _, e := range x.linear {
+			for _, gi := range e.groups {
+				x.trie.insert(e.t.literalPrefix(), e.t, gi)
+			}
+		}
+		x.linear = nil
+	}
 }
 
 func hasResourceVars(s *Stmt) bool {

@@ -2,6 +2,8 @@ package policy
 
 import (
 	"strings"
+
+	"github.com/cleanroom-dev/cleanroom/internal/wildcard"
 )
 
 // partKind tells how a piece of a pattern matches.
@@ -35,6 +37,13 @@ type template struct {
 	// colons is the number of ':' in the template text, at most 5: the number
 	// of ARN segment boundaries that the pattern pins (see matchParts).
 	colons int
+	// star is set for the pattern "*". prefix is set for a pattern that is
+	// literal text followed by one final `*`, with every pinned colon in the
+	// literal part: it matches exactly the strings that start with lit.
+	star, prefix bool
+	// segs is the segment-by-segment form of an ARN pattern without
+	// variables that pins all six segments.
+	segs []segment
 }
 
 // maxParts bounds the parts of a resolved template kept on the stack.
@@ -60,8 +69,18 @@ func newTemplate(s string, vars bool) template {
 		t.parts = mergeLiterals(t.parts)
 	}
 	t.colons = min(n, 5)
-	if !t.hasVars && len(t.parts) == 1 && (t.parts[0].kind == partLiteral || !hasWild(t.parts[0].text)) {
-		t.exact, t.lit = true, t.parts[0].text
+	if !t.hasVars && len(t.parts) == 1 {
+		p := t.parts[0]
+		switch {
+		case p.kind == partLiteral || !hasWild(p.text):
+			t.exact, t.lit = true, p.text
+		case p.text == "*":
+			t.star = true
+		case strings.IndexAny(p.text, "*?") == len(p.text)-1 && p.text[len(p.text)-1] == '*':
+			t.prefix, t.lit = true, p.text[:len(p.text)-1]
+		case p.kind == partPattern && t.colons == 5:
+			t.segs = compileSegments(p.text)
+		}
 	}
 	return t
 }
@@ -209,16 +228,23 @@ func (t *template) equals(ctx *Context, s string, fold bool) bool {
 	if t.exact {
 		return eq(t.lit, s, fold)
 	}
-	var buf [maxParts]part
-	ps, ok := t.resolve(ctx, buf[:])
-	if !ok {
-		return false
-	}
-	for _, p := range ps {
-		if len(s) < len(p.text) || !eq(p.text, s[:len(p.text)], fold) {
+	for _, p := range t.parts {
+		text := p.text
+		if p.kind == partVar {
+			v, found := ctx.lookup(p.key)
+			switch {
+			case found && !v.Multi && len(v.Values) == 1:
+				text = v.Values[0]
+			case p.hasDef:
+				text = p.def
+			default:
+				return false
+			}
+		}
+		if len(s) < len(text) || !eq(text, s[:len(text)], fold) {
 			return false
 		}
-		s = s[len(p.text):]
+		s = s[len(text):]
 	}
 	return s == ""
 }
@@ -233,14 +259,34 @@ func eq(a, b string, fold bool) bool {
 // like reports whether s matches the resolved template as a glob. With arn set,
 // wildcards do not cross the ARN segment boundaries the pattern pins.
 func (t *template) like(ctx *Context, s string, fold, arn bool) bool {
-	if t.exact && !arn {
+	switch {
+	case t.star:
+		return true
+	case t.exact && !arn:
 		return eq(t.lit, s, fold)
+	case t.exact && !fold:
+		// An ARN pattern without wildcards matches only itself.
+		return t.lit == s
+	case t.prefix && !fold:
+		// The literal part holds every colon the pattern pins, so the final
+		// `*` may take the rest of s, colons included.
+		return strings.HasPrefix(s, t.lit)
+	}
+	if t.segs != nil && arn && !fold {
+		return t.matchSegments(s)
+	}
+	if !t.hasVars {
+		return t.matchResolved(t.parts, s, fold, arn)
 	}
 	var buf [maxParts]part
 	ps, ok := t.resolve(ctx, buf[:])
 	if !ok {
 		return false
 	}
+	return t.matchResolved(ps, s, fold, arn)
+}
+
+func (t *template) matchResolved(ps []part, s string, fold, arn bool) bool {
 	fence := -1
 	if arn {
 		// Segment-by-segment matching: the first `colons` colons of s must
@@ -261,6 +307,74 @@ func (t *template) like(ctx *Context, s string, fold, arn bool) bool {
 		}
 	}
 	return matchParts(ps, s, fold, fence)
+}
+
+// segment is one colon-separated segment of an ARN pattern, classified so
+// that most segments compare without glob matching.
+type segment struct {
+	kind segKind
+	text string // the literal, the prefix before a final `*`, or the glob
+}
+
+type segKind uint8
+
+const (
+	segAny    segKind = iota // "*"
+	segExact                 // no wildcard
+	segPrefix                // literal then one final `*`
+	segGlob                  // anything else
+)
+
+func (sg *segment) match(s string) bool {
+	switch sg.kind {
+	case segAny:
+		return true
+	case segExact:
+		return s == sg.text
+	case segPrefix:
+		return strings.HasPrefix(s, sg.text)
+	}
+	return wildcard.Match(sg.text, s)
+}
+
+// compileSegments prepares an ARN pattern without variables whose six
+// segments are all pinned (five colons or more): segment i of the pattern
+// then matches segment i of the ARN, the last taking the rest.
+func compileSegments(pattern string) []segment {
+	segs := strings.SplitN(pattern, ":", 6)
+	if len(segs) != 6 {
+		return nil
+	}
+	out := make([]segment, 6)
+	for i, sg := range segs {
+		switch w := strings.IndexAny(sg, "*?"); {
+		case sg == "*":
+			out[i] = segment{kind: segAny}
+		case w < 0:
+			out[i] = segment{kind: segExact, text: sg}
+		case w == len(sg)-1 && sg[w] == '*':
+			out[i] = segment{kind: segPrefix, text: sg[:w]}
+		default:
+			out[i] = segment{kind: segGlob, text: sg}
+		}
+	}
+	return out
+}
+
+// matchSegments matches s segment by segment.
+func (t *template) matchSegments(s string) bool {
+	rest := s
+	for i := 0; i < 5; i++ {
+		j := strings.IndexByte(rest, ':')
+		if j < 0 {
+			return false
+		}
+		if !t.segs[i].match(rest[:j]) {
+			return false
+		}
+		rest = rest[j+1:]
+	}
+	return t.segs[5].match(rest)
 }
 
 // nthColon returns the index of the n-th ':' in s, -1 when n is 0, and -2 when
