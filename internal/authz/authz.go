@@ -119,6 +119,8 @@ type Policies struct {
 	// to this logic, because they must explicitly allow access for
 	// principals." (policy-eval-denyallow)
 	ResourceMustAllow bool
+
+	idx *setIndex // see Prepare
 }
 
 // Request is one request to decide.
@@ -149,20 +151,27 @@ type verdicts struct {
 	resource                    policy.Outcome
 }
 
-func evalAny(ps []*policy.Compiled, req *policy.Request) (denied, allowed bool) {
+func evalAny[E evaluator](ps []E, req *policy.Request) (denied, allowed bool) {
 	for _, p := range ps {
+		if allowed {
+			// An Allow is in hand: only a Deny can change the verdict.
+			if p.EvaluateDeny(req) {
+				return true, allowed
+			}
+			continue
+		}
 		o := p.Evaluate(req)
 		if o.Denied {
 			return true, allowed
 		}
-		allowed = allowed || o.Allowed
+		allowed = o.Allowed
 	}
 	return false, allowed
 }
 
 // evalLevels evaluates organization policy levels: denied when any policy at
 // any level denies; missing when some level has no Allow.
-func evalLevels(levels [][]*policy.Compiled, req *policy.Request) (denied, missing bool) {
+func evalLevels[E evaluator](levels [][]E, req *policy.Request) (denied, missing bool) {
 	for _, lvl := range levels {
 		d, a := evalAny(lvl, req)
 		if d {
@@ -175,36 +184,36 @@ func evalLevels(levels [][]*policy.Compiled, req *policy.Request) (denied, missi
 	return false, missing
 }
 
-func gather(req *Request, ps *Policies) verdicts {
+// gather evaluates every policy type.
+func gather[E evaluator](r *policy.Request, identity, boundary, session []E, scp, rcp [][]E, resource E, hasResource bool) verdicts {
 	var v verdicts
-	r := &req.Request
 	// A level without an applicable Allow denies. (In an organization every
 	// level carries the AWS managed RCPFullAWSAccess, which cannot be
 	// detached; callers that model an organization add it.)
-	if d, m := evalLevels(ps.RCP, r); d {
+	if d, m := evalLevels(rcp, r); d {
 		v.denied.add(RCP)
 	} else {
 		v.rcpMissing = m
 	}
-	if d, m := evalLevels(ps.SCP, r); d {
+	if d, m := evalLevels(scp, r); d {
 		v.denied.add(SCP)
 	} else {
 		v.scpMissing = m
 	}
-	if ps.Resource != nil {
-		v.resource = ps.Resource.Evaluate(r)
+	if hasResource {
+		v.resource = resource.Evaluate(r)
 		if v.resource.Denied {
 			v.denied.add(Resource)
 		}
 	}
 	var d bool
-	if d, v.identity = evalAny(ps.Identity, r); d {
+	if d, v.identity = evalAny(identity, r); d {
 		v.denied.add(Identity)
 	}
-	if d, v.boundary = evalAny(ps.Boundary, r); d {
+	if d, v.boundary = evalAny(boundary, r); d {
 		v.denied.add(Boundary)
 	}
-	if d, v.session = evalAny(ps.Session, r); d {
+	if d, v.session = evalAny(session, r); d {
 		v.denied.add(Session)
 	}
 	return v
@@ -212,7 +221,13 @@ func gather(req *Request, ps *Policies) verdicts {
 
 // Decide makes the decision for req. It allocates nothing.
 func Decide(req *Request, ps *Policies) Decision {
-	v := gather(req, ps)
+	var v verdicts
+	if ps.idx != nil {
+		ap := ps.forAction(req.Action)
+		v = gather(&req.Request, ap.identity, ap.boundary, ap.session, ap.scp, ap.rcp, ap.resource, ap.resource != nil)
+	} else {
+		v = gather(&req.Request, ps.Identity, ps.Boundary, ps.Session, ps.SCP, ps.RCP, ps.Resource, ps.Resource != nil)
+	}
 	return decide(req, ps, &v)
 }
 

@@ -17,6 +17,7 @@ type cond struct {
 	src      *Condition
 	op       Operator
 	key      string // lower-cased
+	keyHash  uint64
 	tmpl     []template
 	num      []numVal
 	date     []dateVal
@@ -48,6 +49,7 @@ type boolVal struct {
 
 func compileCondition(c *Condition, vars bool) cond {
 	cc := cond{src: c, op: c.Op, key: strings.ToLower(c.Key)}
+	cc.keyHash = keyHash(cc.key)
 	useVars := vars && c.Op.Base.SupportsVariables()
 	for _, v := range c.Values {
 		switch c.Op.Base.Family() {
@@ -88,10 +90,10 @@ func compileCondition(c *Condition, vars bool) cond {
 }
 
 func parseBool(s string) (bool, bool) {
-	switch strings.ToLower(s) {
-	case "true":
+	switch {
+	case strings.EqualFold(s, "true"):
 		return true, true
-	case "false":
+	case strings.EqualFold(s, "false"):
 		return false, true
 	}
 	return false, false
@@ -177,7 +179,7 @@ func parseIPOrCIDR(s string) (netip.Prefix, bool) {
 // and
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
 func (c *cond) eval(ctx *Context) bool {
-	v, present := ctx.lookup(c.key)
+	v, present := ctx.lookupHash(c.keyHash, c.key)
 	if !present && c.op.IfExists {
 		// "...IfExists: if the key is not present, evaluate the condition
 		// element as true" -- whatever its values hold: IfExists is what the

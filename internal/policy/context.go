@@ -13,49 +13,135 @@ type Value struct {
 // Context is the request context: condition keys and their values. Key names
 // are not case-sensitive; they are stored lower-cased.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
+//
+// It is an open-addressing hash table keyed by a hash of the lower-cased key
+// that compiled policies compute once, so that a condition finds its key
+// without hashing it on every decision.
 type Context struct {
-	keys map[string]Value
+	slots []ctxSlot // power-of-two length; hash 0 marks an empty slot
+	n     int
+}
+
+type ctxSlot struct {
+	hash uint64
+	key  string
+	val  Value
+}
+
+// keyHash is FNV-1a over the lower-cased key, never 0.
+func keyHash(lowerKey string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(lowerKey); i++ {
+		h ^= uint64(lowerKey[i])
+		h *= 1099511628211
+	}
+	if h == 0 {
+		h = 1
+	}
+	return h
 }
 
 // NewContext returns an empty context with room for n keys.
 func NewContext(n int) *Context {
-	return &Context{keys: make(map[string]Value, n)}
+	size := 8
+	for size < 2*n {
+		size *= 2
+	}
+	return &Context{slots: make([]ctxSlot, size)}
 }
 
 // Set sets a single-valued key.
 func (c *Context) Set(key, value string) {
-	c.keys[strings.ToLower(key)] = Value{Values: []string{value}}
+	c.SetValue(key, Value{Values: []string{value}})
 }
 
 // SetMulti sets a multivalued key.
 func (c *Context) SetMulti(key string, values ...string) {
-	c.keys[strings.ToLower(key)] = Value{Values: values, Multi: true}
+	c.SetValue(key, Value{Values: values, Multi: true})
 }
 
 // SetValue sets a key to v.
 func (c *Context) SetValue(key string, v Value) {
-	c.keys[strings.ToLower(key)] = v
+	k := strings.ToLower(key)
+	c.put(keyHash(k), k, v)
+}
+
+func (c *Context) put(h uint64, k string, v Value) {
+	if 2*(c.n+1) > len(c.slots) {
+		c.grow()
+	}
+	mask := uint64(len(c.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		sl := &c.slots[i]
+		if sl.hash == 0 {
+			*sl = ctxSlot{hash: h, key: k, val: v}
+			c.n++
+			return
+		}
+		if sl.hash == h && sl.key == k {
+			sl.val = v
+			return
+		}
+	}
+}
+
+func (c *Context) grow() {
+	old := c.slots
+	size := 2 * len(old)
+	if size < 8 {
+		size = 8
+	}
+	c.slots = make([]ctxSlot, size)
+	c.n = 0
+	for _, sl := range old {
+		if sl.hash != 0 {
+			c.put(sl.hash, sl.key, sl.val)
+		}
+	}
 }
 
 // Delete removes a key.
-func (c *Context) Delete(key string) { delete(c.keys, strings.ToLower(key)) }
+func (c *Context) Delete(key string) {
+	k := strings.ToLower(key)
+	keep := make([]ctxSlot, 0, c.n)
+	for _, sl := range c.slots {
+		if sl.hash != 0 && sl.key != k {
+			keep = append(keep, sl)
+		}
+	}
+	c.slots = make([]ctxSlot, len(c.slots))
+	c.n = 0
+	for _, sl := range keep {
+		c.put(sl.hash, sl.key, sl.val)
+	}
+}
 
 // Get returns the value of a key, in any case.
 func (c *Context) Get(key string) (Value, bool) {
-	if c == nil {
-		return Value{}, false
-	}
-	v, ok := c.keys[strings.ToLower(key)]
-	return v, ok
+	k := strings.ToLower(key)
+	return c.lookupHash(keyHash(k), k)
 }
 
-// lookup takes an already lower-cased key and allocates nothing.
+// lookup takes an already lower-cased key.
 func (c *Context) lookup(lowerKey string) (Value, bool) {
-	if c == nil {
+	return c.lookupHash(keyHash(lowerKey), lowerKey)
+}
+
+// lookupHash takes a lower-cased key and its keyHash, and allocates nothing.
+func (c *Context) lookupHash(h uint64, lowerKey string) (Value, bool) {
+	if c == nil || len(c.slots) == 0 {
 		return Value{}, false
 	}
-	v, ok := c.keys[lowerKey]
-	return v, ok
+	mask := uint64(len(c.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		sl := &c.slots[i]
+		if sl.hash == 0 {
+			return Value{}, false
+		}
+		if sl.hash == h && sl.key == lowerKey {
+			return sl.val, true
+		}
+	}
 }
 
 // Keys returns the lower-cased key names, unordered.
@@ -63,20 +149,18 @@ func (c *Context) Keys() []string {
 	if c == nil {
 		return nil
 	}
-	out := make([]string, 0, len(c.keys))
-	for k := range c.keys {
-		out = append(out, k)
+	out := make([]string, 0, c.n)
+	for _, sl := range c.slots {
+		if sl.hash != 0 {
+			out = append(out, sl.key)
+		}
 	}
 	return out
 }
 
 // Clone returns a copy that can be changed without changing c.
 func (c *Context) Clone() *Context {
-	n := NewContext(len(c.keys))
-	for k, v := range c.keys {
-		n.keys[k] = v
-	}
-	return n
+	return &Context{slots: append([]ctxSlot(nil), c.slots...), n: c.n}
 }
 
 // PrincipalKind is the kind of caller.

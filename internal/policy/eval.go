@@ -73,28 +73,61 @@ func (g *group) check(req *Request) (PrincipalMatch, bool) {
 // statements about the request's action, checks Deny statements first and
 // stops at the first that applies.
 func (c *Compiled) Evaluate(req *Request) Outcome {
-	return c.index(req.Action).evaluate(req)
+	return c.index(req.Action).Evaluate(req)
 }
 
-func (ix *actionIndex) evaluate(req *Request) Outcome {
-	var o Outcome
-	if ix.deny.visit(req, func(g *group) bool {
-		_, ok := g.check(req)
-		return ok
-	}) {
-		o.Denied = true
-		return o
+// ActionIndex is a policy's statements about one action, prepared for
+// decisions; callers that decide the same action against the same policies
+// again and again can keep it and skip the lookup.
+type ActionIndex = actionIndex
+
+// ForAction returns the policy's index for action (any case).
+func (c *Compiled) ForAction(action string) *ActionIndex { return c.index(action) }
+
+// Evaluate decides the request, whose action must be the one the index was
+// made for.
+func (ix *actionIndex) Evaluate(req *Request) Outcome {
+	st := visitState{req: req}
+	if ix.deny.visit(&st) {
+		return st.out
 	}
-	ix.allow.visit(req, func(g *group) bool {
-		pm, ok := g.check(req)
-		if !ok {
-			return false
-		}
-		o.Allowed = true
-		if pm > o.AllowMatch {
-			o.AllowMatch = pm
-		}
-		return pm == MatchDirect
-	})
-	return o
+	st.allow = true
+	ix.allow.visit(&st)
+	return st.out
+}
+
+// EvaluateDeny reports whether a Deny statement applies, without looking for
+// an Allow (for callers that already have one from another policy).
+func (ix *actionIndex) EvaluateDeny(req *Request) bool {
+	st := visitState{req: req}
+	return ix.deny.visit(&st)
+}
+
+// EvaluateDeny reports whether a Deny statement of the policy applies.
+func (c *Compiled) EvaluateDeny(req *Request) bool {
+	return c.index(req.Action).EvaluateDeny(req)
+}
+
+// visitState collects the outcome while an effect index is visited.
+type visitState struct {
+	req   *Request
+	allow bool // visiting Allow groups
+	out   Outcome
+}
+
+// take decides one group whose resources match; it returns true to stop.
+func (st *visitState) take(g *group) bool {
+	pm, ok := g.check(st.req)
+	if !ok {
+		return false
+	}
+	if !st.allow {
+		st.out.Denied = true
+		return true
+	}
+	st.out.Allowed = true
+	if pm > st.out.AllowMatch {
+		st.out.AllowMatch = pm
+	}
+	return pm == MatchDirect
 }

@@ -163,9 +163,10 @@ func (n *trieNode) insert(prefix string, t *template, g int32) {
 // visit calls f for each group whose trie pattern matches resource, until f
 // returns true (stop). A group may be visited more than once when several of
 // its patterns match.
-func (x *effectIndex) visit(req *Request, f func(g *group) bool) bool {
+func (x *effectIndex) visit(st *visitState) bool {
+	req := st.req
 	for _, gi := range x.always {
-		if f(&x.groups[gi]) {
+		if st.take(&x.groups[gi]) {
 			return true
 		}
 	}
@@ -175,7 +176,7 @@ func (x *effectIndex) visit(req *Request, f func(g *group) bool) bool {
 			continue
 		}
 		for _, gi := range e.groups {
-			if f(&x.groups[gi]) {
+			if st.take(&x.groups[gi]) {
 				return true
 			}
 		}
@@ -190,7 +191,7 @@ func (x *effectIndex) visit(req *Request, f func(g *group) bool) bool {
 					continue
 				}
 				for _, gi := range e.groups {
-					if f(&x.groups[gi]) {
+					if st.take(&x.groups[gi]) {
 						return true
 					}
 				}
@@ -208,7 +209,7 @@ func (x *effectIndex) visit(req *Request, f func(g *group) bool) bool {
 	}
 	for _, gi := range x.others {
 		g := &x.groups[gi]
-		if g.res.match(req.Context, req.Resource) && f(g) {
+		if g.res.match(req.Context, req.Resource) && st.take(g) {
 			return true
 		}
 	}

@@ -19,6 +19,7 @@ type part struct {
 	kind   partKind
 	text   string // partPattern, partLiteral; for partVar the variable as written
 	key    string // partVar: the lower-cased context key
+	hash   uint64 // partVar: keyHash(key)
 	def    string // partVar: the default value
 	hasDef bool
 }
@@ -127,6 +128,7 @@ func parseVars(s string) []part {
 			p := part{kind: partVar, text: s[i : i+j+1]}
 			key, def, hasDef := splitDefault(body)
 			p.key, p.def, p.hasDef = strings.ToLower(key), def, hasDef
+			p.hash = keyHash(p.key)
 			if p.key == "" {
 				// "${}" or "${, 'x'}" names no key: keep it as text.
 				p = part{kind: partPattern, text: s[i : i+j+1]}
@@ -167,7 +169,7 @@ func (t *template) resolve(ctx *Context, buf []part) (ps []part, ok bool) {
 			ps = append(ps, p)
 			continue
 		}
-		v, found := ctx.lookup(p.key)
+		v, found := ctx.lookupHash(p.hash, p.key)
 		switch {
 		case found && !v.Multi && len(v.Values) == 1:
 			ps = append(ps, part{kind: partLiteral, text: v.Values[0]})
@@ -189,7 +191,7 @@ func (t *template) resolvable(ctx *Context) bool {
 		if p.kind != partVar || p.hasDef {
 			continue
 		}
-		v, found := ctx.lookup(p.key)
+		v, found := ctx.lookupHash(p.hash, p.key)
 		if !found || v.Multi || len(v.Values) != 1 {
 			return false
 		}
@@ -231,7 +233,7 @@ func (t *template) equals(ctx *Context, s string, fold bool) bool {
 	for _, p := range t.parts {
 		text := p.text
 		if p.kind == partVar {
-			v, found := ctx.lookup(p.key)
+			v, found := ctx.lookupHash(p.hash, p.key)
 			switch {
 			case found && !v.Multi && len(v.Values) == 1:
 				text = v.Values[0]
@@ -363,18 +365,18 @@ func compileSegments(pattern string) []segment {
 
 // matchSegments matches s segment by segment.
 func (t *template) matchSegments(s string) bool {
-	rest := s
-	for i := 0; i < 5; i++ {
-		j := strings.IndexByte(rest, ':')
-		if j < 0 {
+	start, seg := 0, 0
+	for i := 0; i < len(s) && seg < 5; i++ {
+		if s[i] != ':' {
+			continue
+		}
+		if !t.segs[seg].match(s[start:i]) {
 			return false
 		}
-		if !t.segs[i].match(rest[:j]) {
-			return false
-		}
-		rest = rest[j+1:]
+		seg++
+		start = i + 1
 	}
-	return t.segs[5].match(rest)
+	return seg == 5 && t.segs[5].match(s[start:])
 }
 
 // nthColon returns the index of the n-th ':' in s, -1 when n is 0, and -2 when
