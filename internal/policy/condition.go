@@ -339,11 +339,14 @@ func (c *cond) anyMatch(ctx *Context, base BaseOp, s string) bool {
 			}
 		}
 	case OpIpAddress:
-		a, err := netip.ParseAddr(strings.TrimSpace(s))
-		if err != nil {
-			return false
+		a, ok := ctx.lookupIP(c.keyHash, c.key)
+		if !ok {
+			p, err := netip.ParseAddr(strings.TrimSpace(s))
+			if err != nil {
+				return false
+			}
+			a = p.Unmap()
 		}
-		a = a.Unmap()
 		for _, p := range c.ips {
 			if p.ok && p.p.Contains(a) {
 				return true

@@ -1,6 +1,9 @@
 package policy
 
-import "strings"
+import (
+	"net/netip"
+	"strings"
+)
 
 // Value is the value of one request context key: a single string, or a set of
 // strings for a multivalued key (aws:TagKeys, aws:CalledVia ...). A multivalued
@@ -26,7 +29,13 @@ type ctxSlot struct {
 	hash uint64
 	key  string
 	val  Value
+	// ip holds the parsed address of a single-valued key that AWS documents
+	// as an IP address, parsed once when the key is set.
+	ip netip.Addr
 }
+
+// ipKeys are the global keys whose value is an IP address.
+var ipKeys = map[string]bool{"aws:sourceip": true, "aws:vpcsourceip": true}
 
 // keyHash is FNV-1a over the lower-cased key, never 0.
 func keyHash(lowerKey string) uint64 {
@@ -74,12 +83,12 @@ func (c *Context) put(h uint64, k string, v Value) {
 	for i := h & mask; ; i = (i + 1) & mask {
 		sl := &c.slots[i]
 		if sl.hash == 0 {
-			*sl = ctxSlot{hash: h, key: k, val: v}
+			*sl = ctxSlot{hash: h, key: k, val: v, ip: parseIfIP(k, v)}
 			c.n++
 			return
 		}
 		if sl.hash == h && sl.key == k {
-			sl.val = v
+			sl.val, sl.ip = v, parseIfIP(k, v)
 			return
 		}
 	}
@@ -125,6 +134,34 @@ func (c *Context) Get(key string) (Value, bool) {
 // lookup takes an already lower-cased key.
 func (c *Context) lookup(lowerKey string) (Value, bool) {
 	return c.lookupHash(keyHash(lowerKey), lowerKey)
+}
+
+func parseIfIP(k string, v Value) netip.Addr {
+	if !ipKeys[k] || v.Multi || len(v.Values) != 1 {
+		return netip.Addr{}
+	}
+	a, err := netip.ParseAddr(strings.TrimSpace(v.Values[0]))
+	if err != nil {
+		return netip.Addr{}
+	}
+	return a.Unmap()
+}
+
+// lookupIP returns the parsed address of an IP-typed key, when it has one.
+func (c *Context) lookupIP(h uint64, lowerKey string) (netip.Addr, bool) {
+	if c == nil || len(c.slots) == 0 {
+		return netip.Addr{}, false
+	}
+	mask := uint64(len(c.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		sl := &c.slots[i]
+		if sl.hash == 0 {
+			return netip.Addr{}, false
+		}
+		if sl.hash == h && sl.key == lowerKey {
+			return sl.ip, sl.ip.IsValid()
+		}
+	}
 }
 
 // lookupHash takes a lower-cased key and its keyHash, and allocates nothing.

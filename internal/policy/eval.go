@@ -113,10 +113,21 @@ type visitState struct {
 	req   *Request
 	allow bool // visiting Allow groups
 	out   Outcome
+	// seen marks the groups already decided in this visit (the first 256),
+	// since a group whose patterns match twice needs deciding once.
+	seen [4]uint64
 }
 
-// take decides one group whose resources match; it returns true to stop.
-func (st *visitState) take(g *group) bool {
+// take decides group gi of x, whose resources match; it returns true to stop.
+func (st *visitState) take(x *effectIndex, gi int32) bool {
+	if gi < 256 {
+		w, b := gi>>6, uint64(1)<<(gi&63)
+		if st.seen[w]&b != 0 {
+			return false
+		}
+		st.seen[w] |= b
+	}
+	g := &x.groups[gi]
 	pm, ok := g.check(st.req)
 	if !ok {
 		return false

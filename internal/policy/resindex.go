@@ -72,6 +72,9 @@ type effectIndex struct {
 	linear []trieEntry // the patterns, when few; otherwise trie
 	trie   *trieNode
 	others []int32
+	// segmented is set when some pattern matches segment by segment, so
+	// that a visit splits the request's ARN once.
+	segmented bool
 }
 
 // trieNode is a node of a radix tree (a byte trie with one-child chains
@@ -165,18 +168,23 @@ func (n *trieNode) insert(prefix string, t *template, g int32) {
 // its patterns match.
 func (x *effectIndex) visit(st *visitState) bool {
 	req := st.req
+	st.seen = [len(st.seen)]uint64{}
+	var arn arnSegments
+	if x.segmented && (x.trie != nil || len(x.linear) > 0) {
+		arn = splitARN(req.Resource)
+	}
 	for _, gi := range x.always {
-		if st.take(&x.groups[gi]) {
+		if st.take(x, gi) {
 			return true
 		}
 	}
 	for j := range x.linear {
 		e := &x.linear[j]
-		if !e.t.like(req.Context, req.Resource, false, true) {
+		if !e.t.likeARN(req.Context, req.Resource, &arn) {
 			continue
 		}
 		for _, gi := range e.groups {
-			if st.take(&x.groups[gi]) {
+			if st.take(x, gi) {
 				return true
 			}
 		}
@@ -187,11 +195,11 @@ func (x *effectIndex) visit(st *visitState) bool {
 		for {
 			for j := range n.entries {
 				e := &n.entries[j]
-				if !e.t.like(req.Context, r, false, true) {
+				if !e.t.likeARN(req.Context, req.Resource, &arn) {
 					continue
 				}
 				for _, gi := range e.groups {
-					if st.take(&x.groups[gi]) {
+					if st.take(x, gi) {
 						return true
 					}
 				}
@@ -209,7 +217,7 @@ func (x *effectIndex) visit(st *visitState) bool {
 	}
 	for _, gi := range x.others {
 		g := &x.groups[gi]
-		if g.res.match(req.Context, req.Resource) && st.take(g) {
+		if g.res.match(req.Context, req.Resource) && st.take(x, gi) {
 			return true
 		}
 	}
@@ -359,6 +367,9 @@ const trieThreshold = 8
 
 // addPattern indexes a group's Resource pattern.
 func (x *effectIndex) addPattern(t *template, g int32) {
+	if t.segs != nil {
+		x.segmented = true
+	}
 	if x.trie != nil {
 		x.trie.insert(t.literalPrefix(), t, g)
 		return

@@ -363,6 +363,46 @@ func compileSegments(pattern string) []segment {
 	return out
 }
 
+// arnSegments is an ARN split at its first five colons, once per visit of an
+// index, so that segment patterns do not split it again.
+type arnSegments struct {
+	seg [6]string
+	ok  bool
+}
+
+func splitARN(s string) arnSegments {
+	var a arnSegments
+	start, n := 0, 0
+	for i := 0; i < len(s) && n < 5; i++ {
+		if s[i] == ':' {
+			a.seg[n] = s[start:i]
+			n++
+			start = i + 1
+		}
+	}
+	if n == 5 {
+		a.seg[5] = s[start:]
+		a.ok = true
+	}
+	return a
+}
+
+// likeARN is like(ctx, s, false, true) with s already split.
+func (t *template) likeARN(ctx *Context, s string, a *arnSegments) bool {
+	if t.segs == nil {
+		return t.like(ctx, s, false, true)
+	}
+	if !a.ok {
+		return false
+	}
+	for i := range t.segs {
+		if !t.segs[i].match(a.seg[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 // matchSegments matches s segment by segment.
 func (t *template) matchSegments(s string) bool {
 	start, seg := 0, 0
