@@ -151,83 +151,17 @@ type verdicts struct {
 	resource                    policy.Outcome
 }
 
-func evalAny[E evaluator](ps []E, req *policy.Request) (denied, allowed bool) {
-	for _, p := range ps {
-		if allowed {
-			// An Allow is in hand: only a Deny can change the verdict.
-			if p.EvaluateDeny(req) {
-				return true, allowed
-			}
-			continue
-		}
-		o := p.Evaluate(req)
-		if o.Denied {
-			return true, allowed
-		}
-		allowed = o.Allowed
-	}
-	return false, allowed
-}
-
-// evalLevels evaluates organization policy levels: denied when any policy at
-// any level denies; missing when some level has no Allow.
-func evalLevels[E evaluator](levels [][]E, req *policy.Request) (denied, missing bool) {
-	for _, lvl := range levels {
-		d, a := evalAny(lvl, req)
-		if d {
-			return true, missing
-		}
-		if !a {
-			missing = true
-		}
-	}
-	return false, missing
-}
-
-// gather evaluates every policy type.
-func gather[E evaluator](r *policy.Request, identity, boundary, session []E, scp, rcp [][]E, resource E, hasResource bool) verdicts {
-	var v verdicts
-	// A level without an applicable Allow denies. (In an organization every
-	// level carries the AWS managed RCPFullAWSAccess, which cannot be
-	// detached; callers that model an organization add it.)
-	if d, m := evalLevels(rcp, r); d {
-		v.denied.add(RCP)
-	} else {
-		v.rcpMissing = m
-	}
-	if d, m := evalLevels(scp, r); d {
-		v.denied.add(SCP)
-	} else {
-		v.scpMissing = m
-	}
-	if hasResource {
-		v.resource = resource.Evaluate(r)
-		if v.resource.Denied {
-			v.denied.add(Resource)
-		}
-	}
-	var d bool
-	if d, v.identity = evalAny(identity, r); d {
-		v.denied.add(Identity)
-	}
-	if d, v.boundary = evalAny(boundary, r); d {
-		v.denied.add(Boundary)
-	}
-	if d, v.session = evalAny(session, r); d {
-		v.denied.add(Session)
-	}
-	return v
-}
-
-// Decide makes the decision for req. It allocates nothing.
+// Decide makes the decision for req. With prepared policies (see Prepare) it
+// allocates nothing; without, it gathers the policies' indexes for the action
+// on each call.
 func Decide(req *Request, ps *Policies) Decision {
-	var v verdicts
+	var ap *actionPolicies
 	if ps.idx != nil {
-		ap := ps.forAction(req.Action)
-		v = gather(&req.Request, ap.identity, ap.boundary, ap.session, ap.scp, ap.rcp, ap.resource, ap.resource != nil)
+		ap = ps.forAction(req.Action)
 	} else {
-		v = gather(&req.Request, ps.Identity, ps.Boundary, ps.Session, ps.SCP, ps.RCP, ps.Resource, ps.Resource != nil)
+		ap = ps.build(req.Action)
 	}
+	v := gather(&req.Request, ap)
 	return decide(req, ps, &v)
 }
 

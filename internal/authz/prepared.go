@@ -7,12 +7,6 @@ import (
 	"github.com/cleanroom-dev/cleanroom/internal/policy"
 )
 
-// evaluator is a compiled policy, or one policy's index for one action.
-type evaluator interface {
-	Evaluate(req *policy.Request) policy.Outcome
-	EvaluateDeny(req *policy.Request) bool
-}
-
 // actionPolicies is every policy of a Policies, indexed for one action.
 type actionPolicies struct {
 	identity, boundary, session []*policy.ActionIndex
@@ -96,4 +90,74 @@ func (ps *Policies) build(action string) *actionPolicies {
 		ap.resource = ps.Resource.ForAction(action)
 	}
 	return ap
+}
+
+// evalAny evaluates the policies of one type: denied when one denies,
+// allowed when one allows. Once an Allow is in hand only Deny statements are
+// looked at.
+func evalAny(ps []*policy.ActionIndex, req *policy.Request) (denied, allowed bool) {
+	for _, p := range ps {
+		if allowed {
+			if p.EvaluateDeny(req) {
+				return true, allowed
+			}
+			continue
+		}
+		o := p.Evaluate(req)
+		if o.Denied {
+			return true, allowed
+		}
+		allowed = o.Allowed
+	}
+	return false, allowed
+}
+
+// evalLevels evaluates organization policy levels: denied when any policy at
+// any level denies; missing when some level has no Allow.
+func evalLevels(levels [][]*policy.ActionIndex, req *policy.Request) (denied, missing bool) {
+	for _, lvl := range levels {
+		d, a := evalAny(lvl, req)
+		if d {
+			return true, missing
+		}
+		if !a {
+			missing = true
+		}
+	}
+	return false, missing
+}
+
+// gather evaluates every policy type.
+func gather(r *policy.Request, ap *actionPolicies) verdicts {
+	var v verdicts
+	// A level without an applicable Allow denies. (In an organization every
+	// level carries the AWS managed RCPFullAWSAccess, which cannot be
+	// detached; callers that model an organization add it.)
+	if d, m := evalLevels(ap.rcp, r); d {
+		v.denied.add(RCP)
+	} else {
+		v.rcpMissing = m
+	}
+	if d, m := evalLevels(ap.scp, r); d {
+		v.denied.add(SCP)
+	} else {
+		v.scpMissing = m
+	}
+	if ap.resource != nil {
+		v.resource = ap.resource.Evaluate(r)
+		if v.resource.Denied {
+			v.denied.add(Resource)
+		}
+	}
+	var d bool
+	if d, v.identity = evalAny(ap.identity, r); d {
+		v.denied.add(Identity)
+	}
+	if d, v.boundary = evalAny(ap.boundary, r); d {
+		v.denied.add(Boundary)
+	}
+	if d, v.session = evalAny(ap.session, r); d {
+		v.denied.add(Session)
+	}
+	return v
 }

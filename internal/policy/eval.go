@@ -87,19 +87,26 @@ func (c *Compiled) ForAction(action string) *ActionIndex { return c.index(action
 // Evaluate decides the request, whose action must be the one the index was
 // made for.
 func (ix *actionIndex) Evaluate(req *Request) Outcome {
-	st := visitState{req: req}
-	if ix.deny.visit(&st) {
+	var st visitState
+	st.req = req
+	if len(ix.deny.groups) > 0 && ix.deny.visit(&st) {
 		return st.out
 	}
-	st.allow = true
-	ix.allow.visit(&st)
+	if len(ix.allow.groups) > 0 {
+		st.allow = true
+		ix.allow.visit(&st)
+	}
 	return st.out
 }
 
 // EvaluateDeny reports whether a Deny statement applies, without looking for
 // an Allow (for callers that already have one from another policy).
 func (ix *actionIndex) EvaluateDeny(req *Request) bool {
-	st := visitState{req: req}
+	if len(ix.deny.groups) == 0 {
+		return false
+	}
+	var st visitState
+	st.req = req
 	return ix.deny.visit(&st)
 }
 
@@ -115,12 +122,13 @@ type visitState struct {
 	out   Outcome
 	// seen marks the groups already decided in this visit (the first 256),
 	// since a group whose patterns match twice needs deciding once.
-	seen [4]uint64
+	seen   [4]uint64
+	dedupe bool // groups may be reached more than once: consult seen
 }
 
 // take decides group gi of x, whose resources match; it returns true to stop.
 func (st *visitState) take(x *effectIndex, gi int32) bool {
-	if gi < 256 {
+	if st.dedupe && gi < 256 {
 		w, b := gi>>6, uint64(1)<<(gi&63)
 		if st.seen[w]&b != 0 {
 			return false

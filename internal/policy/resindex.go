@@ -169,6 +169,7 @@ func (n *trieNode) insert(prefix string, t *template, g int32) {
 func (x *effectIndex) visit(st *visitState) bool {
 	req := st.req
 	st.seen = [len(st.seen)]uint64{}
+	st.dedupe = false
 	var arn arnSegments
 	if x.segmented && (x.trie != nil || len(x.linear) > 0) {
 		arn = splitARN(req.Resource)
@@ -178,6 +179,10 @@ func (x *effectIndex) visit(st *visitState) bool {
 			return true
 		}
 	}
+	if len(x.linear) == 0 && x.trie == nil && len(x.others) == 0 {
+		return false
+	}
+	st.dedupe = true
 	for j := range x.linear {
 		e := &x.linear[j]
 		if !e.t.likeARN(req.Context, req.Resource, &arn) {
