@@ -26,6 +26,10 @@ type cond struct {
 	bools    []boolVal
 	nullWant []int8 // Null: 1 = "true", 0 = "false", -1 = neither
 	hasVars  bool   // some value holds a policy variable
+	// lits holds the values of a String(Not)Equals(IgnoreCase) condition
+	// without set qualifier whose values are all plain text: such a
+	// condition, the most common kind, is decided by one short loop.
+	lits []string
 }
 
 type numVal struct {
@@ -86,6 +90,7 @@ func compileCondition(c *Condition, vars bool) cond {
 			cc.nullWant = append(cc.nullWant, w)
 		}
 	}
+	cc.lits = plainLiterals(&cc)
 	return cc
 }
 
@@ -180,6 +185,9 @@ func parseIPOrCIDR(s string) (netip.Prefix, bool) {
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
 func (c *cond) eval(ctx *Context) bool {
 	v, present := ctx.lookupHash(c.keyHash, c.key)
+	if c.lits != nil {
+		return c.evalLits(v, present)
+	}
 	if !present && c.op.IfExists {
 		// "...IfExists: if the key is not present, evaluate the condition
 		// element as true" -- whatever its values hold: IfExists is what the
@@ -249,6 +257,49 @@ func (c *cond) eval(ctx *Context) bool {
 		return false
 	}
 	return c.one(ctx, v.Values[0])
+}
+
+// plainLiterals returns the values of a String(Not)Equals(IgnoreCase)
+// condition without set qualifier whose values are all plain text, or nil.
+func plainLiterals(cc *cond) []string {
+	switch cc.op.Base {
+	case OpStringEquals, OpStringNotEquals, OpStringEqualsIgnoreCase, OpStringNotEqualsIgnoreCase:
+	default:
+		return nil
+	}
+	if cc.op.Set != SetNone || cc.hasVars {
+		return nil
+	}
+	lits := make([]string, 0, len(cc.tmpl))
+	for i := range cc.tmpl {
+		if !cc.tmpl[i].exact {
+			return nil
+		}
+		lits = append(lits, cc.tmpl[i].lit)
+	}
+	return lits
+}
+
+// evalLits decides a plain String(Not)Equals(IgnoreCase) condition: the same
+// rules as eval, for values known to hold no variable.
+func (c *cond) evalLits(v Value, present bool) bool {
+	neg := c.op.Base == OpStringNotEquals || c.op.Base == OpStringNotEqualsIgnoreCase
+	if !present {
+		return c.op.IfExists || neg
+	}
+	if v.Multi || len(v.Values) != 1 {
+		return false
+	}
+	s := v.Values[0]
+	fold := c.op.Base == OpStringEqualsIgnoreCase || c.op.Base == OpStringNotEqualsIgnoreCase
+	m := false
+	for _, l := range c.lits {
+		if l == s || (fold && strings.EqualFold(l, s)) {
+			m = true
+			break
+		}
+	}
+	return m != neg
 }
 
 // nullDataset reports a value with no content: an empty set, or a single
