@@ -1,11 +1,27 @@
 package policy
 
 // Request is what a policy is evaluated against.
+//
+// Evaluation caches the resource's ARN segments in the Request, so a Request
+// must not be evaluated by two goroutines at once, and Resource must not
+// change once it has been evaluated.
 type Request struct {
 	Action    string     // "service:Action", any case
 	Resource  string     // the resource ARN
 	Principal *Principal // the caller; needed for Principal/NotPrincipal
 	Context   *Context
+
+	arn      arnSegments
+	arnSplit bool
+}
+
+// segments returns the resource split into its six ARN segments, splitting
+// it on first use.
+func (r *Request) segments() *arnSegments {
+	if !r.arnSplit {
+		r.arn, r.arnSplit = splitARN(r.Resource), true
+	}
+	return &r.arn
 }
 
 // Outcome is one policy's verdict on a request.

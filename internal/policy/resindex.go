@@ -72,9 +72,6 @@ type effectIndex struct {
 	linear []trieEntry // the patterns, when few; otherwise trie
 	trie   *trieNode
 	others []int32
-	// segmented is set when some pattern matches segment by segment, so
-	// that a visit splits the request's ARN once.
-	segmented bool
 }
 
 // trieNode is a node of a radix tree (a byte trie with one-child chains
@@ -170,10 +167,7 @@ func (x *effectIndex) visit(st *visitState) bool {
 	req := st.req
 	st.seen = [len(st.seen)]uint64{}
 	st.dedupe = false
-	var arn arnSegments
-	if x.segmented && (x.trie != nil || len(x.linear) > 0) {
-		arn = splitARN(req.Resource)
-	}
+
 	for _, gi := range x.always {
 		if st.take(x, gi) {
 			return true
@@ -185,7 +179,7 @@ func (x *effectIndex) visit(st *visitState) bool {
 	st.dedupe = true
 	for j := range x.linear {
 		e := &x.linear[j]
-		if !e.t.likeARN(req.Context, req.Resource, &arn) {
+		if !e.t.likeARN(req) {
 			continue
 		}
 		for _, gi := range e.groups {
@@ -200,7 +194,7 @@ func (x *effectIndex) visit(st *visitState) bool {
 		for {
 			for j := range n.entries {
 				e := &n.entries[j]
-				if !e.t.likeARN(req.Context, req.Resource, &arn) {
+				if !e.t.likeARN(req) {
 					continue
 				}
 				for _, gi := range e.groups {
@@ -372,9 +366,6 @@ const trieThreshold = 8
 
 // addPattern indexes a group's Resource pattern.
 func (x *effectIndex) addPattern(t *template, g int32) {
-	if t.segs != nil {
-		x.segmented = true
-	}
 	if x.trie != nil {
 		x.trie.insert(t.literalPrefix(), t, g)
 		return

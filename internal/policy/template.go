@@ -387,11 +387,13 @@ func splitARN(s string) arnSegments {
 	return a
 }
 
-// likeARN is like(ctx, s, false, true) with s already split.
-func (t *template) likeARN(ctx *Context, s string, a *arnSegments) bool {
+// likeARN is like(req.Context, req.Resource, false, true), using the
+// request's cached split of the resource.
+func (t *template) likeARN(req *Request) bool {
 	if t.segs == nil {
-		return t.like(ctx, s, false, true)
+		return t.like(req.Context, req.Resource, false, true)
 	}
+	a := req.segments()
 	if !a.ok {
 		return false
 	}
