@@ -19,6 +19,7 @@ package authz
 import (
 	"strings"
 
+	"github.com/cleanroom-dev/cleanroom/internal/cowmap"
 	"github.com/cleanroom-dev/cleanroom/internal/policy"
 )
 
@@ -120,7 +121,7 @@ type Policies struct {
 	// principals." (policy-eval-denyallow)
 	ResourceMustAllow bool
 
-	idx *setIndex // see Prepare
+	idx *cowmap.Map[*actionPolicies] // see Prepare
 }
 
 // Request is one request to decide.
@@ -232,16 +233,7 @@ func decide(req *Request, ps *Policies, v *verdicts) Decision {
 			// Granted to the account: the account's identity-based policies
 			// decide, as below.
 		}
-		if !identityOK {
-			blocked.add(Identity)
-		}
-		if !pbOK {
-			blocked.add(Boundary)
-		}
-		if !sessOK {
-			blocked.add(Session)
-		}
-		return finish(blocked)
+		return finish(identitySide(blocked, identityOK, pbOK, sessOK))
 	}
 
 	// Cross-account: the resource's policy must allow the principal (or its
@@ -249,6 +241,12 @@ func decide(req *Request, ps *Policies, v *verdicts) Decision {
 	if !res.Allowed {
 		blocked.add(Resource)
 	}
+	return finish(identitySide(blocked, identityOK, pbOK, sessOK))
+}
+
+// identitySide adds the principal's side of a decision: its identity-based
+// policies must allow, and so must its boundary and session policy if any.
+func identitySide(blocked TypeSet, identityOK, pbOK, sessOK bool) TypeSet {
 	if !identityOK {
 		blocked.add(Identity)
 	}
@@ -258,7 +256,7 @@ func decide(req *Request, ps *Policies, v *verdicts) Decision {
 	if !sessOK {
 		blocked.add(Session)
 	}
-	return finish(blocked)
+	return blocked
 }
 
 func finish(blocked TypeSet) Decision {

@@ -14,6 +14,7 @@ import (
 	"github.com/cleanroom-dev/cleanroom/internal/catalog"
 	"github.com/cleanroom-dev/cleanroom/internal/policy"
 	"github.com/cleanroom-dev/cleanroom/internal/scenario"
+	"github.com/cleanroom-dev/cleanroom/internal/simulate"
 	"github.com/cleanroom-dev/cleanroom/internal/wildcard"
 )
 
@@ -432,46 +433,13 @@ func benchCases(tb testing.TB) []benchCase {
 // request, as a server would once per principal.
 func prepareBench(tb testing.TB, sc *scenario.Scenario) (*authz.Request, *authz.Policies) {
 	tb.Helper()
-	compile := func(np scenario.NamedPolicy, typ policy.Type) *policy.Compiled {
-		doc, err := policy.Parse(np.Policy, typ)
-		if err != nil {
-			tb.Fatalf("%s: %v", np.Name, err)
-		}
-		return policy.Compile(doc, np.Name)
-	}
-	ps := &authz.Policies{}
-	for _, np := range sc.IdentityPolicies {
-		ps.Identity = append(ps.Identity, compile(np, policy.TypeIdentity))
-	}
-	for _, np := range sc.PermissionBoundaryPolicies {
-		ps.Boundary = append(ps.Boundary, compile(np, policy.TypeBoundary))
-	}
-	for _, lvl := range sc.ServiceControlPolicies {
-		var cs []*policy.Compiled
-		for _, np := range lvl.Policies {
-			cs = append(cs, compile(np, policy.TypeSCP))
-		}
-		ps.SCP = append(ps.SCP, cs)
-	}
-	r := &sc.Request
-	pr := policy.ParsePrincipal(r.Principal.ID)
-	pr.HasBoundary = len(ps.Boundary) > 0
-	ctx := policy.NewContext(len(r.ContextVariables))
-	for k, v := range r.ContextVariables {
-		ctx.SetValue(k, policy.Value{Values: v.Values, Multi: v.Multi})
-	}
-	req := &authz.Request{
-		Request: policy.Request{
-			Action:    r.Action,
-			Resource:  r.Resource.Resource,
-			Principal: &pr,
-			Context:   ctx,
-		},
-		ResourceAccount: r.Resource.AccountID,
+	p, err := simulate.New(catalog.Default()).Prepare(sc)
+	if err != nil {
+		tb.Fatal(err)
 	}
 	// As a server keeps a principal's policies: prepared once, decided often.
-	ps.Prepare()
-	return req, ps
+	p.Policies.Prepare()
+	return &p.Request, &p.Policies
 }
 
 func BenchmarkDecide(b *testing.B) {

@@ -1,9 +1,7 @@
 package authz
 
 import (
-	"sync"
-	"sync/atomic"
-
+	"github.com/cleanroom-dev/cleanroom/internal/cowmap"
 	"github.com/cleanroom-dev/cleanroom/internal/policy"
 )
 
@@ -14,12 +12,6 @@ type actionPolicies struct {
 	resource                    *policy.ActionIndex
 }
 
-// setIndex caches actionPolicies by action name as the request spells it.
-type setIndex struct {
-	m  atomic.Pointer[map[string]*actionPolicies]
-	mu sync.Mutex
-}
-
 // maxSetActions bounds the cache, so that hostile action names cannot grow it.
 const maxSetActions = 4096
 
@@ -27,38 +19,15 @@ const maxSetActions = 4096
 // policy's statements about an action with one lookup. Call it once, after
 // the policies are set and before the Policies is shared; without it Decide
 // looks the action up in each policy.
-func (ps *Policies) Prepare() { ps.idx = &setIndex{} }
+func (ps *Policies) Prepare() { ps.idx = &cowmap.Map[*actionPolicies]{} }
 
+// forAction returns the policies indexed for action, keyed as the request
+// spells it.
 func (ps *Policies) forAction(action string) *actionPolicies {
-	x := ps.idx
-	if m := x.m.Load(); m != nil {
-		if ap, ok := (*m)[action]; ok {
-			return ap
-		}
-	}
-	ap := ps.build(action)
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	old := x.m.Load()
-	n := 0
-	if old != nil {
-		n = len(*old)
-		if cur, ok := (*old)[action]; ok {
-			return cur
-		}
-	}
-	if n >= maxSetActions {
+	if ap, ok := ps.idx.Get(action); ok {
 		return ap
 	}
-	next := make(map[string]*actionPolicies, n+1)
-	if old != nil {
-		for k, v := range *old {
-			next[k] = v
-		}
-	}
-	next[action] = ap
-	x.m.Store(&next)
-	return ap
+	return ps.idx.Add(action, ps.build(action), maxSetActions)
 }
 
 func (ps *Policies) build(action string) *actionPolicies {

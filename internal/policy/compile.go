@@ -3,6 +3,7 @@ package policy
 import (
 	"strings"
 
+	"github.com/cleanroom-dev/cleanroom/internal/cowmap"
 	"github.com/cleanroom-dev/cleanroom/internal/wildcard"
 )
 
@@ -13,7 +14,7 @@ type Compiled struct {
 	Policy *Policy
 	Name   string
 	stmts  []Stmt
-	cache  actionCache
+	cache  cowmap.Map[*actionIndex]
 }
 
 // Stmt is one compiled statement.

@@ -39,6 +39,12 @@ func (s *Stmt) appliesGivenAction(req *Request) (PrincipalMatch, bool) {
 	if !s.MatchResource(req.Context, req.Resource) {
 		return NoMatch, false
 	}
+	return s.principalAndConditions(req)
+}
+
+// principalAndConditions checks the Principal or NotPrincipal element and the
+// conditions.
+func (s *Stmt) principalAndConditions(req *Request) (PrincipalMatch, bool) {
 	pm := MatchDirect
 	if s.principal != nil {
 		if req.Principal == nil {
@@ -68,21 +74,7 @@ func (s *Stmt) Applies(req *Request) (PrincipalMatch, bool) {
 // check decides the shared principal element and conditions of a group whose
 // resources match.
 func (g *group) check(req *Request) (PrincipalMatch, bool) {
-	s := g.stmt
-	pm := MatchDirect
-	if s.principal != nil {
-		if req.Principal == nil {
-			return NoMatch, false
-		}
-		pm = s.MatchPrincipal(req.Principal)
-		if pm == NoMatch {
-			return NoMatch, false
-		}
-	}
-	if !s.MatchConditions(req.Context) {
-		return NoMatch, false
-	}
-	return pm, true
+	return g.stmt.principalAndConditions(req)
 }
 
 // Evaluate decides the policy for the request. It looks only at the

@@ -1,10 +1,5 @@
 package policy
 
-import (
-	"sync"
-	"sync/atomic"
-)
-
 // actionIndex lists, for one action, the statements whose Action or NotAction
 // element applies to it, split by effect. Built on first use of the action and
 // kept, so that a decision never scans statements about other actions.
@@ -16,43 +11,14 @@ type actionIndex struct {
 // per call and not kept, so that hostile action names cannot grow memory.
 const maxIndexedActions = 4096
 
-type actionCache struct {
-	m  atomic.Pointer[map[string]*actionIndex]
-	mu sync.Mutex // serializes copy-on-write inserts
-}
-
 // index returns the statements that apply to action (any case).
 func (c *Compiled) index(action string) *actionIndex {
 	var buf [128]byte
 	key := lowerInto(buf[:0], action)
-	if m := c.cache.m.Load(); m != nil {
-		if ix, ok := (*m)[string(key)]; ok {
-			return ix
-		}
-	}
-	ix := c.buildIndex(action)
-	c.cache.mu.Lock()
-	defer c.cache.mu.Unlock()
-	old := c.cache.m.Load()
-	n := 0
-	if old != nil {
-		n = len(*old)
-		if cur, ok := (*old)[string(key)]; ok {
-			return cur
-		}
-	}
-	if n >= maxIndexedActions {
+	if ix, ok := c.cache.GetBytes(key); ok {
 		return ix
 	}
-	next := make(map[string]*actionIndex, n+1)
-	if old != nil {
-		for k, v := range *old {
-			next[k] = v
-		}
-	}
-	next[string(key)] = ix
-	c.cache.m.Store(&next)
-	return ix
+	return c.cache.Add(string(key), c.buildIndex(action), maxIndexedActions)
 }
 
 func (c *Compiled) buildIndex(action string) *actionIndex {

@@ -145,19 +145,24 @@ func (n *trieNode) insert(prefix string, t *template, g int32) {
 		n = next
 		prefix = prefix[common:]
 	}
-	for i := range n.entries {
-		e := &n.entries[i]
+	n.entries = addEntry(n.entries, t, g)
+}
+
+// addEntry records that group g names pattern t, once.
+func addEntry(entries []trieEntry, t *template, g int32) []trieEntry {
+	for i := range entries {
+		e := &entries[i]
 		if e.t.raw == t.raw {
 			for _, have := range e.groups {
 				if have == g {
-					return
+					return entries
 				}
 			}
 			e.groups = append(e.groups, g)
-			return
+			return entries
 		}
 	}
-	n.entries = append(n.entries, trieEntry{t: t, groups: []int32{g}})
+	return append(entries, trieEntry{t: t, groups: []int32{g}})
 }
 
 // visit calls f for each group whose trie pattern matches resource, until f
@@ -370,19 +375,7 @@ func (x *effectIndex) addPattern(t *template, g int32) {
 		x.trie.insert(t.literalPrefix(), t, g)
 		return
 	}
-	for i := range x.linear {
-		e := &x.linear[i]
-		if e.t.raw == t.raw {
-			for _, have := range e.groups {
-				if have == g {
-					return
-				}
-			}
-			e.groups = append(e.groups, g)
-			return
-		}
-	}
-	x.linear = append(x.linear, trieEntry{t: t, groups: []int32{g}})
+	x.linear = addEntry(x.linear, t, g)
 	if len(x.linear) > trieThreshold {
 		x.trie = &trieNode{}
 		for _, e := range x.linear {
