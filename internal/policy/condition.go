@@ -30,6 +30,9 @@ type cond struct {
 	// without set qualifier whose values are all plain text: such a
 	// condition, the most common kind, is decided by one short loop.
 	lits []string
+	// boolMask is set for a Bool condition without set qualifier: bit 1
+	// when "true" is a policy value, bit 2 when "false" is.
+	boolMask uint8
 }
 
 type numVal struct {
@@ -91,6 +94,16 @@ func compileCondition(c *Condition, vars bool) cond {
 		}
 	}
 	cc.lits = plainLiterals(&cc)
+	if cc.op.Base == OpBool && cc.op.Set == SetNone {
+		for _, b := range cc.bools {
+			switch {
+			case b.ok && b.v:
+				cc.boolMask |= 1
+			case b.ok:
+				cc.boolMask |= 2
+			}
+		}
+	}
 	return cc
 }
 
@@ -184,9 +197,26 @@ func parseIPOrCIDR(s string) (netip.Prefix, bool) {
 // and
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
 func (c *cond) eval(ctx *Context) bool {
-	v, present := ctx.lookupHash(c.keyHash, c.key)
+	sl := ctx.slot(c.keyHash, c.key)
+	var v Value
+	var ip netip.Addr // the key's address, parsed when the key was set
+	present := sl != nil
+	if present {
+		v, ip = sl.val, sl.ip
+	}
 	if c.lits != nil {
 		return c.evalLits(v, present)
+	}
+	if c.boolMask != 0 {
+		// Bool, the other common kind: the rules of eval for a single value.
+		if !present {
+			return c.op.IfExists
+		}
+		if v.Multi || len(v.Values) != 1 {
+			return false
+		}
+		b, ok := parseBool(v.Values[0])
+		return ok && ((b && c.boolMask&1 != 0) || (!b && c.boolMask&2 != 0))
 	}
 	if !present && c.op.IfExists {
 		// "...IfExists: if the key is not present, evaluate the condition
@@ -229,7 +259,7 @@ func (c *cond) eval(ctx *Context) bool {
 			return true
 		}
 		for _, s := range v.Values {
-			if !c.one(ctx, s) {
+			if !c.one(ctx, s, netip.Addr{}) {
 				return false
 			}
 		}
@@ -241,7 +271,7 @@ func (c *cond) eval(ctx *Context) bool {
 			return c.op.IfExists
 		}
 		for _, s := range v.Values {
-			if c.one(ctx, s) {
+			if c.one(ctx, s, netip.Addr{}) {
 				return true
 			}
 		}
@@ -256,7 +286,7 @@ func (c *cond) eval(ctx *Context) bool {
 		// A multivalued key needs a set qualifier.
 		return false
 	}
-	return c.one(ctx, v.Values[0])
+	return c.one(ctx, v.Values[0], ip)
 }
 
 // plainLiterals returns the values of a String(Not)Equals(IgnoreCase)
@@ -311,20 +341,21 @@ func nullDataset(v Value) bool {
 // one applies the operator to a single request value: for a positive operator
 // true when any policy value matches (OR); for a negated operator true when
 // none does (NOR).
-func (c *cond) one(ctx *Context, s string) bool {
+// ip is s parsed as an address when the context had it parsed already.
+func (c *cond) one(ctx *Context, s string, ip netip.Addr) bool {
 	base := c.op.Base
 	neg := base.Negated()
 	if neg {
 		base = base.positive()
 	}
-	m := c.anyMatch(ctx, base, s)
+	m := c.anyMatch(ctx, base, s, ip)
 	if neg {
 		return !m
 	}
 	return m
 }
 
-func (c *cond) anyMatch(ctx *Context, base BaseOp, s string) bool {
+func (c *cond) anyMatch(ctx *Context, base BaseOp, s string, ip netip.Addr) bool {
 	switch base {
 	case OpStringEquals:
 		for i := range c.tmpl {
@@ -390,8 +421,8 @@ func (c *cond) anyMatch(ctx *Context, base BaseOp, s string) bool {
 			}
 		}
 	case OpIpAddress:
-		a, ok := ctx.lookupIP(c.keyHash, c.key)
-		if !ok {
+		a := ip
+		if !a.IsValid() {
 			p, err := netip.ParseAddr(strings.TrimSpace(s))
 			if err != nil {
 				return false

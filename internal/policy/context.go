@@ -147,38 +147,29 @@ func parseIfIP(k string, v Value) netip.Addr {
 	return a.Unmap()
 }
 
-// lookupIP returns the parsed address of an IP-typed key, when it has one.
-func (c *Context) lookupIP(h uint64, lowerKey string) (netip.Addr, bool) {
+// slot returns the slot of a lower-cased key with its keyHash, or nil.
+func (c *Context) slot(h uint64, lowerKey string) *ctxSlot {
 	if c == nil || len(c.slots) == 0 {
-		return netip.Addr{}, false
+		return nil
 	}
 	mask := uint64(len(c.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		sl := &c.slots[i]
 		if sl.hash == 0 {
-			return netip.Addr{}, false
+			return nil
 		}
 		if sl.hash == h && sl.key == lowerKey {
-			return sl.ip, sl.ip.IsValid()
+			return sl
 		}
 	}
 }
 
 // lookupHash takes a lower-cased key and its keyHash, and allocates nothing.
 func (c *Context) lookupHash(h uint64, lowerKey string) (Value, bool) {
-	if c == nil || len(c.slots) == 0 {
-		return Value{}, false
+	if sl := c.slot(h, lowerKey); sl != nil {
+		return sl.val, true
 	}
-	mask := uint64(len(c.slots) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
-		sl := &c.slots[i]
-		if sl.hash == 0 {
-			return Value{}, false
-		}
-		if sl.hash == h && sl.key == lowerKey {
-			return sl.val, true
-		}
-	}
+	return Value{}, false
 }
 
 // Keys returns the lower-cased key names, unordered.

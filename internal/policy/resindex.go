@@ -170,7 +170,6 @@ func addEntry(entries []trieEntry, t *template, g int32) []trieEntry {
 // its patterns match.
 func (x *effectIndex) visit(st *visitState) bool {
 	req := st.req
-	st.seen = [len(st.seen)]uint64{}
 	st.dedupe = false
 
 	for _, gi := range x.always {
@@ -181,6 +180,7 @@ func (x *effectIndex) visit(st *visitState) bool {
 	if len(x.linear) == 0 && x.trie == nil && len(x.others) == 0 {
 		return false
 	}
+	st.seen = [len(st.seen)]uint64{}
 	st.dedupe = true
 	for j := range x.linear {
 		e := &x.linear[j]
