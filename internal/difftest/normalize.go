@@ -566,6 +566,27 @@ func resourcePatternRE(pattern string) *regexp.Regexp {
 	return regexp.MustCompile(b.String())
 }
 
+// mapStrings applies f to a string or to each string of a list, in place for
+// lists; it returns the new value and whether f changed anything.
+func mapStrings(v any, f func(string) (string, bool)) (any, bool) {
+	switch x := v.(type) {
+	case string:
+		return f(x)
+	case []any:
+		changed := false
+		for i, it := range x {
+			if s, ok := it.(string); ok {
+				if ns, ok := f(s); ok {
+					x[i] = ns
+					changed = true
+				}
+			}
+		}
+		return x, changed
+	}
+	return v, false
+}
+
 // rewriteResources applies f to every Resource and NotResource entry of every
 // policy; f returns the new entry and whether it changed it.
 func (d *scenarioDoc) rewriteResources(f func(string) (string, bool)) bool {
@@ -573,20 +594,10 @@ func (d *scenarioDoc) rewriteResources(f func(string) (string, bool)) bool {
 	for _, doc := range d.all() {
 		for _, st := range stmts(doc) {
 			for _, k := range []string{"Resource", "NotResource"} {
-				switch v := st[k].(type) {
-				case string:
-					if nv, ok := f(v); ok {
+				if v, ok := st[k]; ok {
+					if nv, ok := mapStrings(v, f); ok {
 						st[k] = nv
 						changed = true
-					}
-				case []any:
-					for i, it := range v {
-						if s, ok := it.(string); ok {
-							if nv, ok := f(s); ok {
-								v[i] = nv
-								changed = true
-							}
-						}
 					}
 				}
 			}
@@ -680,21 +691,9 @@ func rewriteIPFamily(d *scenarioDoc) bool {
 						}
 						return unspec, true
 					}
-					switch x := v.(type) {
-					case string:
-						if ns, ok := fix(x); ok {
-							keys[k] = ns
-							changed = true
-						}
-					case []any:
-						for i, it := range x {
-							if s, ok := it.(string); ok {
-								if ns, ok := fix(s); ok {
-									x[i] = ns
-									changed = true
-								}
-							}
-						}
+					if nv, ok := mapStrings(v, fix); ok {
+						keys[k] = nv
+						changed = true
 					}
 				}
 			}
