@@ -30,13 +30,18 @@ func (ps *Policies) forAction(action string) *actionPolicies {
 	return ps.idx.Add(action, ps.build(action), maxSetActions)
 }
 
+// build indexes the policies for action. The policies of one type (and of
+// one organization level) are combined into one index: the decision needs
+// only whether any of them denies and whether any allows.
 func (ps *Policies) build(action string) *actionPolicies {
 	one := func(cs []*policy.Compiled) []*policy.ActionIndex {
-		out := make([]*policy.ActionIndex, len(cs))
-		for i, c := range cs {
-			out[i] = c.ForAction(action)
+		switch len(cs) {
+		case 0:
+			return nil
+		case 1:
+			return []*policy.ActionIndex{cs[0].ForAction(action)}
 		}
-		return out
+		return []*policy.ActionIndex{policy.Combine(action, cs...)}
 	}
 	levels := func(ls [][]*policy.Compiled) [][]*policy.ActionIndex {
 		if ls == nil {

@@ -33,6 +33,11 @@ type Stmt struct {
 	notPrincipal bool
 
 	conds []cond
+
+	// vars records that the statement's policy substitutes variables
+	// (Version 2012-10-17): the same condition text means something else in
+	// a 2008-10-17 policy.
+	vars bool
 }
 
 // actionPat is an Action entry: exact actions compare with EqualFold, the rest
@@ -51,7 +56,7 @@ func Compile(p *Policy, name string) *Compiled {
 	c := &Compiled{Policy: p, Name: name, stmts: make([]Stmt, len(p.Statements))}
 	for i, s := range p.Statements {
 		cs := &c.stmts[i]
-		cs.Src, cs.Effect = s, s.Effect
+		cs.Src, cs.Effect, cs.vars = s, s.Effect, vars
 		cs.notAction = s.NotAction
 		for _, a := range s.Actions {
 			ap := actionPat{raw: a, lower: strings.ToLower(a), exact: !wildcard.HasWildcard(a)}

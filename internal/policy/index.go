@@ -22,19 +22,30 @@ func (c *Compiled) index(action string) *actionIndex {
 }
 
 func (c *Compiled) buildIndex(action string) *actionIndex {
-	var deny, allow []int32
-	for i := range c.stmts {
-		s := &c.stmts[i]
-		if !s.MatchAction(action) {
-			continue
-		}
-		if s.Effect == Deny {
-			deny = append(deny, int32(i))
-		} else {
-			allow = append(allow, int32(i))
+	return Combine(action, c)
+}
+
+// Combine indexes the statements about action of several policies as one:
+// for callers that need only whether any of them denies and whether any
+// allows (the policies of one type, or of one organization level), one
+// combined index replaces a look at each policy, and statements that repeat
+// a condition block across policies are decided once.
+func Combine(action string, cs ...*Compiled) *ActionIndex {
+	var deny, allow []*Stmt
+	for _, c := range cs {
+		for i := range c.stmts {
+			s := &c.stmts[i]
+			if !s.MatchAction(action) {
+				continue
+			}
+			if s.Effect == Deny {
+				deny = append(deny, s)
+			} else {
+				allow = append(allow, s)
+			}
 		}
 	}
-	return &actionIndex{deny: buildEffectIndex(c.stmts, deny), allow: buildEffectIndex(c.stmts, allow)}
+	return &actionIndex{deny: buildEffectIndex(deny), allow: buildEffectIndex(allow)}
 }
 
 // lowerInto appends the ASCII-lower-cased s to dst (on the caller's stack

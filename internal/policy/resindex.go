@@ -12,7 +12,7 @@ import (
 // only when one of its resources matches.
 type group struct {
 	stmt  *Stmt   // a member; its principal element and conditions stand for all
-	stmts []int32 // members, in document order
+	stmts []*Stmt // members, in the order they were added
 	res   resSet
 }
 
@@ -253,6 +253,9 @@ func (t *template) literalPrefix() string {
 // make two different statements share a key.
 func groupKey(s *Stmt) string {
 	var b strings.Builder
+	if s.vars {
+		b.WriteByte('v')
+	}
 	field := func(tag byte, v string) {
 		b.WriteByte(tag)
 		b.WriteString(strconv.Itoa(len(v)))
@@ -295,15 +298,14 @@ func groupKey(s *Stmt) string {
 
 // buildEffectIndex groups statements (indexes into stmts) by groupKey,
 // keeping the order of first appearance, and indexes the groups' resources.
-func buildEffectIndex(stmts []Stmt, idx []int32) effectIndex {
+func buildEffectIndex(stmts []*Stmt) effectIndex {
 	var x effectIndex
 	pos := map[string]int{}
-	for _, i := range idx {
-		s := &stmts[i]
+	for i, s := range stmts {
 		k := groupKey(s)
 		if hasResourceVars(s) {
 			// Alone in its group: its variables decide whether it applies.
-			k = "#" + strconv.Itoa(int(i))
+			k = "#" + strconv.Itoa(i)
 		}
 		g, ok := pos[k]
 		if !ok {
@@ -311,11 +313,11 @@ func buildEffectIndex(stmts []Stmt, idx []int32) effectIndex {
 			pos[k] = g
 			x.groups = append(x.groups, group{stmt: s})
 		}
-		x.groups[g].stmts = append(x.groups[g].stmts, i)
+		x.groups[g].stmts = append(x.groups[g].stmts, s)
 	}
 	for gi := range x.groups {
 		g := &x.groups[gi]
-		if s := &stmts[g.stmts[0]]; hasResourceVars(s) {
+		if s := g.stmts[0]; hasResourceVars(s) {
 			for j := range s.resources {
 				if s.resources[j].hasVars {
 					g.res.vars = append(g.res.vars, &s.resources[j])
@@ -323,8 +325,7 @@ func buildEffectIndex(stmts []Stmt, idx []int32) effectIndex {
 			}
 		}
 		var ts []*template
-		for _, i := range g.stmts {
-			s := &stmts[i]
+		for _, s := range g.stmts {
 			switch {
 			case !s.hasResource:
 				g.res.all = true
