@@ -197,6 +197,31 @@ func parseIPOrCIDR(s string) (netip.Prefix, bool) {
 // and
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
 func (c *cond) eval(ctx *Context) bool {
+	if !c.hasVars {
+		return c.evalBody(ctx)
+	}
+	// A policy variable that cannot be resolved makes the statement not
+	// match, whatever the operator ("If AWS cannot resolve a variable this
+	// might cause the entire statement to be invalid"), unless IfExists
+	// holds for a missing key. Checked only when the condition would hold.
+	if !c.evalBody(ctx) {
+		return false
+	}
+	if c.op.IfExists {
+		if sl := ctx.slot(c.keyHash, c.key); sl == nil {
+			return true
+		}
+	}
+	for i := range c.tmpl {
+		if !c.tmpl[i].resolvable(ctx) {
+			return false
+		}
+	}
+	return true
+}
+
+// evalBody is eval without the check that variables resolve.
+func (c *cond) evalBody(ctx *Context) bool {
 	sl := ctx.slot(c.keyHash, c.key)
 	var v Value
 	var ip netip.Addr // the key's address, parsed when the key was set
@@ -215,8 +240,8 @@ func (c *cond) eval(ctx *Context) bool {
 		if v.Multi || len(v.Values) != 1 {
 			return false
 		}
-		b, ok := parseBool(v.Values[0])
-		return ok && ((b && c.boolMask&1 != 0) || (!b && c.boolMask&2 != 0))
+		b := sl.boolv
+		return (b == 1 && c.boolMask&1 != 0) || (b == 0 && c.boolMask&2 != 0)
 	}
 	if !present && c.op.IfExists {
 		// "...IfExists: if the key is not present, evaluate the condition
@@ -224,16 +249,6 @@ func (c *cond) eval(ctx *Context) bool {
 		// variables page recommends "to prevent variables from causing
 		// invalid statements".
 		return true
-	}
-	if c.hasVars {
-		// A policy variable that cannot be resolved makes the statement not
-		// match, whatever the operator ("If AWS cannot resolve a variable
-		// this might cause the entire statement to be invalid").
-		for i := range c.tmpl {
-			if !c.tmpl[i].resolvable(ctx) {
-				return false
-			}
-		}
 	}
 	if c.op.Base == OpNull {
 		// Null: "true" asks that the key be absent, "false" that it be

@@ -32,6 +32,9 @@ type ctxSlot struct {
 	// ip holds the parsed address of a single-valued key that AWS documents
 	// as an IP address, parsed once when the key is set.
 	ip netip.Addr
+	// boolv is a single value read as a Bool condition reads it: 1 for
+	// "true", 0 for "false" (any case), -1 otherwise.
+	boolv int8
 }
 
 // ipKeys are the global keys whose value is an IP address.
@@ -83,12 +86,12 @@ func (c *Context) put(h uint64, k string, v Value) {
 	for i := h & mask; ; i = (i + 1) & mask {
 		sl := &c.slots[i]
 		if sl.hash == 0 {
-			*sl = ctxSlot{hash: h, key: k, val: v, ip: parseIfIP(k, v)}
+			*sl = ctxSlot{hash: h, key: k, val: v, ip: parseIfIP(k, v), boolv: boolOf(v)}
 			c.n++
 			return
 		}
 		if sl.hash == h && sl.key == k {
-			sl.val, sl.ip = v, parseIfIP(k, v)
+			sl.val, sl.ip, sl.boolv = v, parseIfIP(k, v), boolOf(v)
 			return
 		}
 	}
@@ -134,6 +137,19 @@ func (c *Context) Get(key string) (Value, bool) {
 // lookup takes an already lower-cased key.
 func (c *Context) lookup(lowerKey string) (Value, bool) {
 	return c.lookupHash(keyHash(lowerKey), lowerKey)
+}
+
+func boolOf(v Value) int8 {
+	if v.Multi || len(v.Values) != 1 {
+		return -1
+	}
+	switch b, ok := parseBool(v.Values[0]); {
+	case !ok:
+		return -1
+	case b:
+		return 1
+	}
+	return 0
 }
 
 func parseIfIP(k string, v Value) netip.Addr {
