@@ -13,11 +13,27 @@ import (
 // cond is a compiled condition: the key lower-cased, the values parsed once
 // into the operator's type. A value that does not parse as the operator's type
 // never matches (the validator reports it).
+//
+// The fields a decision reads first are kept together and small; the values
+// in each operator's type sit behind vals.
 type cond struct {
-	src      *Condition
-	op       Operator
+	op Operator
+	// boolMask is set for a Bool condition without set qualifier: bit 1
+	// when "true" is a policy value, bit 2 when "false" is.
+	boolMask uint8
+	hasVars  bool   // some value holds a policy variable
+	keyHash  uint64 // keyHash(key)
 	key      string // lower-cased
-	keyHash  uint64
+	// lits holds the values of a String(Not)Equals(IgnoreCase) condition
+	// without set qualifier whose values are all plain text: such a
+	// condition, the most common kind, is decided by one short loop.
+	lits []string
+	vals *condValues
+	src  *Condition
+}
+
+// condValues are a condition's values parsed into its operator's type.
+type condValues struct {
 	tmpl     []template
 	num      []numVal
 	date     []dateVal
@@ -25,14 +41,6 @@ type cond struct {
 	bin      [][]byte
 	bools    []boolVal
 	nullWant []int8 // Null: 1 = "true", 0 = "false", -1 = neither
-	hasVars  bool   // some value holds a policy variable
-	// lits holds the values of a String(Not)Equals(IgnoreCase) condition
-	// without set qualifier whose values are all plain text: such a
-	// condition, the most common kind, is decided by one short loop.
-	lits []string
-	// boolMask is set for a Bool condition without set qualifier: bit 1
-	// when "true" is a policy value, bit 2 when "false" is.
-	boolMask uint8
 }
 
 type numVal struct {
@@ -55,7 +63,7 @@ type boolVal struct {
 }
 
 func compileCondition(c *Condition, vars bool) cond {
-	cc := cond{src: c, op: c.Op, key: strings.ToLower(c.Key)}
+	cc := cond{src: c, op: c.Op, key: strings.ToLower(c.Key), vals: &condValues{}}
 	cc.keyHash = keyHash(cc.key)
 	useVars := vars && c.Op.Base.SupportsVariables()
 	for _, v := range c.Values {
@@ -63,25 +71,25 @@ func compileCondition(c *Condition, vars bool) cond {
 		case FamilyString, FamilyARN:
 			t := newTemplate(v, useVars)
 			cc.hasVars = cc.hasVars || t.hasVars
-			cc.tmpl = append(cc.tmpl, t)
+			cc.vals.tmpl = append(cc.vals.tmpl, t)
 		case FamilyNumeric:
 			f, ok := parseNumber(v)
-			cc.num = append(cc.num, numVal{f, ok})
+			cc.vals.num = append(cc.vals.num, numVal{f, ok})
 		case FamilyDate:
 			t, ok := ParseDate(v)
-			cc.date = append(cc.date, dateVal{t, ok})
+			cc.vals.date = append(cc.vals.date, dateVal{t, ok})
 		case FamilyIP:
 			p, ok := parseIPOrCIDR(v)
-			cc.ips = append(cc.ips, ipVal{p, ok})
+			cc.vals.ips = append(cc.vals.ips, ipVal{p, ok})
 		case FamilyBinary:
 			b, err := base64.StdEncoding.DecodeString(v)
 			if err != nil {
 				b = nil
 			}
-			cc.bin = append(cc.bin, b)
+			cc.vals.bin = append(cc.vals.bin, b)
 		case FamilyBool:
 			b, ok := parseBool(v)
-			cc.bools = append(cc.bools, boolVal{b, ok})
+			cc.vals.bools = append(cc.vals.bools, boolVal{b, ok})
 		case FamilyNull:
 			w := int8(-1)
 			switch strings.ToLower(v) {
@@ -90,12 +98,12 @@ func compileCondition(c *Condition, vars bool) cond {
 			case "false":
 				w = 0
 			}
-			cc.nullWant = append(cc.nullWant, w)
+			cc.vals.nullWant = append(cc.vals.nullWant, w)
 		}
 	}
 	cc.lits = plainLiterals(&cc)
 	if cc.op.Base == OpBool && cc.op.Set == SetNone {
-		for _, b := range cc.bools {
+		for _, b := range cc.vals.bools {
 			switch {
 			case b.ok && b.v:
 				cc.boolMask |= 1
@@ -212,8 +220,8 @@ func (c *cond) eval(ctx *Context) bool {
 			return true
 		}
 	}
-	for i := range c.tmpl {
-		if !c.tmpl[i].resolvable(ctx) {
+	for i := range c.vals.tmpl {
+		if !c.vals.tmpl[i].resolvable(ctx) {
 			return false
 		}
 	}
@@ -258,7 +266,7 @@ func (c *cond) evalBody(ctx *Context) bool {
 		// the request exists and its value is not null".
 		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition_examples-multi-valued-context-keys.html
 		absent := !present || nullDataset(v)
-		for _, w := range c.nullWant {
+		for _, w := range c.vals.nullWant {
 			if (w == 1 && absent) || (w == 0 && !absent) {
 				return true
 			}
@@ -315,12 +323,12 @@ func plainLiterals(cc *cond) []string {
 	if cc.op.Set != SetNone || cc.hasVars {
 		return nil
 	}
-	lits := make([]string, 0, len(cc.tmpl))
-	for i := range cc.tmpl {
-		if !cc.tmpl[i].exact {
+	lits := make([]string, 0, len(cc.vals.tmpl))
+	for i := range cc.vals.tmpl {
+		if !cc.vals.tmpl[i].exact {
 			return nil
 		}
-		lits = append(lits, cc.tmpl[i].lit)
+		lits = append(lits, cc.vals.tmpl[i].lit)
 	}
 	return lits
 }
@@ -373,20 +381,20 @@ func (c *cond) one(ctx *Context, s string, ip netip.Addr) bool {
 func (c *cond) anyMatch(ctx *Context, base BaseOp, s string, ip netip.Addr) bool {
 	switch base {
 	case OpStringEquals:
-		for i := range c.tmpl {
-			if c.tmpl[i].equals(ctx, s, false) {
+		for i := range c.vals.tmpl {
+			if c.vals.tmpl[i].equals(ctx, s, false) {
 				return true
 			}
 		}
 	case OpStringEqualsIgnoreCase:
-		for i := range c.tmpl {
-			if c.tmpl[i].equals(ctx, s, true) {
+		for i := range c.vals.tmpl {
+			if c.vals.tmpl[i].equals(ctx, s, true) {
 				return true
 			}
 		}
 	case OpStringLike:
-		for i := range c.tmpl {
-			if c.tmpl[i].like(ctx, s, false, false) {
+		for i := range c.vals.tmpl {
+			if c.vals.tmpl[i].like(ctx, s, false, false) {
 				return true
 			}
 		}
@@ -394,8 +402,8 @@ func (c *cond) anyMatch(ctx *Context, base BaseOp, s string, ip netip.Addr) bool
 		if !looksLikeARN(s) {
 			return false
 		}
-		for i := range c.tmpl {
-			if c.tmpl[i].like(ctx, s, false, true) {
+		for i := range c.vals.tmpl {
+			if c.vals.tmpl[i].like(ctx, s, false, true) {
 				return true
 			}
 		}
@@ -404,7 +412,7 @@ func (c *cond) anyMatch(ctx *Context, base BaseOp, s string, ip netip.Addr) bool
 		if !ok {
 			return false
 		}
-		for _, n := range c.num {
+		for _, n := range c.vals.num {
 			if n.ok && cmpOK(base, compareFloat(x, n.v)) {
 				return true
 			}
@@ -414,7 +422,7 @@ func (c *cond) anyMatch(ctx *Context, base BaseOp, s string, ip netip.Addr) bool
 		if !ok {
 			return false
 		}
-		for _, d := range c.date {
+		for _, d := range c.vals.date {
 			if d.ok && cmpOK(base, t.Compare(d.t)) {
 				return true
 			}
@@ -424,13 +432,13 @@ func (c *cond) anyMatch(ctx *Context, base BaseOp, s string, ip netip.Addr) bool
 		if !ok {
 			return false
 		}
-		for _, w := range c.bools {
+		for _, w := range c.vals.bools {
 			if w.ok && w.v == b {
 				return true
 			}
 		}
 	case OpBinaryEquals:
-		for _, want := range c.bin {
+		for _, want := range c.vals.bin {
 			if want != nil && binaryEqual(s, want) {
 				return true
 			}
@@ -444,7 +452,7 @@ func (c *cond) anyMatch(ctx *Context, base BaseOp, s string, ip netip.Addr) bool
 			}
 			a = p.Unmap()
 		}
-		for _, p := range c.ips {
+		for _, p := range c.vals.ips {
 			if p.ok && p.p.Contains(a) {
 				return true
 			}
