@@ -45,12 +45,8 @@ type Prepared struct {
 	Request  authz.Request
 	Policies authz.Policies
 	Warnings []string
-	labels   map[*policy.Compiled]label
-}
-
-type label struct {
-	typ   authz.PolicyType
-	level string // orgIdentifier for SCP/RCP levels
+	// scpLevels and rcpLevels name the organization levels, root first.
+	scpLevels, rcpLevels []string
 }
 
 // InputError is a scenario that cannot be simulated: a policy that does not
@@ -65,32 +61,30 @@ func (e *InputError) Unwrap() error { return e.Err }
 
 // Prepare parses and compiles the scenario's policies and builds the request.
 func (s *Simulator) Prepare(sc *scenario.Scenario) (*Prepared, error) {
-	p := &Prepared{labels: map[*policy.Compiled]label{}}
-	compile := func(where, name string, raw []byte, typ policy.Type, lt authz.PolicyType, level string) (*policy.Compiled, error) {
+	p := &Prepared{}
+	compile := func(where, name string, raw []byte, typ policy.Type) (*policy.Compiled, error) {
 		doc, err := policy.Parse(raw, typ)
 		if err != nil {
 			return nil, &InputError{Where: where, Err: err}
 		}
-		c := policy.Compile(doc, name)
-		p.labels[c] = label{typ: lt, level: level}
-		return c, nil
+		return policy.Compile(doc, name), nil
 	}
 	for i, np := range sc.IdentityPolicies {
-		c, err := compile(fmt.Sprintf("identityPolicies[%d] (%s)", i, np.Name), np.Name, np.Policy, policy.TypeIdentity, authz.Identity, "")
+		c, err := compile(fmt.Sprintf("identityPolicies[%d] (%s)", i, np.Name), np.Name, np.Policy, policy.TypeIdentity)
 		if err != nil {
 			return nil, err
 		}
 		p.Policies.Identity = append(p.Policies.Identity, c)
 	}
 	for i, np := range sc.PermissionBoundaryPolicies {
-		c, err := compile(fmt.Sprintf("permissionBoundaryPolicies[%d] (%s)", i, np.Name), np.Name, np.Policy, policy.TypeBoundary, authz.Boundary, "")
+		c, err := compile(fmt.Sprintf("permissionBoundaryPolicies[%d] (%s)", i, np.Name), np.Name, np.Policy, policy.TypeBoundary)
 		if err != nil {
 			return nil, err
 		}
 		p.Policies.Boundary = append(p.Policies.Boundary, c)
 	}
 	if len(sc.SessionPolicy) > 0 && string(sc.SessionPolicy) != "null" {
-		c, err := compile("sessionPolicy", "session", sc.SessionPolicy, policy.TypeSession, authz.Session, "")
+		c, err := compile("sessionPolicy", "session", sc.SessionPolicy, policy.TypeSession)
 		if err != nil {
 			return nil, err
 		}
@@ -104,18 +98,18 @@ func (s *Simulator) Prepare(sc *scenario.Scenario) (*Prepared, error) {
 			typ = policy.TypeTrust
 			p.Policies.ResourceMustAllow = true
 		}
-		c, err := compile("resourcePolicy", "resource", sc.ResourcePolicy, typ, authz.Resource, "")
+		c, err := compile("resourcePolicy", "resource", sc.ResourcePolicy, typ)
 		if err != nil {
 			return nil, err
 		}
 		p.Policies.Resource = c
 	}
-	levels := func(field string, in []scenario.OrgPolicies, typ policy.Type, lt authz.PolicyType) ([][]*policy.Compiled, error) {
+	levels := func(field string, in []scenario.OrgPolicies, typ policy.Type) ([][]*policy.Compiled, error) {
 		var out [][]*policy.Compiled
 		for i, lvl := range in {
 			var cs []*policy.Compiled
 			for j, np := range lvl.Policies {
-				c, err := compile(fmt.Sprintf("%s[%d].policies[%d] (%s)", field, i, j, np.Name), np.Name, np.Policy, typ, lt, lvl.OrgIdentifier)
+				c, err := compile(fmt.Sprintf("%s[%d].policies[%d] (%s)", field, i, j, np.Name), np.Name, np.Policy, typ)
 				if err != nil {
 					return nil, err
 				}
@@ -126,11 +120,17 @@ func (s *Simulator) Prepare(sc *scenario.Scenario) (*Prepared, error) {
 		return out, nil
 	}
 	var err error
-	if p.Policies.SCP, err = levels("serviceControlPolicies", sc.ServiceControlPolicies, policy.TypeSCP, authz.SCP); err != nil {
+	if p.Policies.SCP, err = levels("serviceControlPolicies", sc.ServiceControlPolicies, policy.TypeSCP); err != nil {
 		return nil, err
 	}
-	if p.Policies.RCP, err = levels("resourceControlPolicies", sc.ResourceControlPolicies, policy.TypeRCP, authz.RCP); err != nil {
+	if p.Policies.RCP, err = levels("resourceControlPolicies", sc.ResourceControlPolicies, policy.TypeRCP); err != nil {
 		return nil, err
+	}
+	for _, l := range sc.ServiceControlPolicies {
+		p.scpLevels = append(p.scpLevels, l.OrgIdentifier)
+	}
+	for _, l := range sc.ResourceControlPolicies {
+		p.rcpLevels = append(p.rcpLevels, l.OrgIdentifier)
 	}
 	if len(p.Policies.RCP) > 0 {
 		// AWS attaches RCPFullAWSAccess to every root, OU and account once
@@ -144,7 +144,6 @@ func (s *Simulator) Prepare(sc *scenario.Scenario) (*Prepared, error) {
 		for i, lvl := range p.Policies.RCP {
 			if !slices.ContainsFunc(lvl, func(c *policy.Compiled) bool { return c.Name == "RCPFullAWSAccess" }) {
 				p.Policies.RCP[i] = append(lvl, full)
-				p.labels[full] = label{typ: authz.RCP, level: "(every level)"}
 			}
 		}
 	}
