@@ -182,31 +182,15 @@ func (x *effectIndex) visit(st *visitState) bool {
 	}
 	st.seen = [len(st.seen)]uint64{}
 	st.dedupe = true
-	for j := range x.linear {
-		e := &x.linear[j]
-		if !e.t.likeARN(req) {
-			continue
-		}
-		for _, gi := range e.groups {
-			if st.take(x, gi) {
-				return true
-			}
-		}
+	if x.visitEntries(st, x.linear) {
+		return true
 	}
 	if n := x.trie; n != nil {
 		r := req.Resource
 		pos := 0
 		for {
-			for j := range n.entries {
-				e := &n.entries[j]
-				if !e.t.likeARN(req) {
-					continue
-				}
-				for _, gi := range e.groups {
-					if st.take(x, gi) {
-						return true
-					}
-				}
+			if x.visitEntries(st, n.entries) {
+				return true
 			}
 			if pos == len(r) {
 				break
@@ -223,6 +207,23 @@ func (x *effectIndex) visit(st *visitState) bool {
 		g := &x.groups[gi]
 		if g.res.match(req.Context, req.Resource) && st.take(x, gi) {
 			return true
+		}
+	}
+	return false
+}
+
+// visitEntries decides the groups of the entries whose pattern matches the
+// request's resource, until one says stop.
+func (x *effectIndex) visitEntries(st *visitState, entries []trieEntry) bool {
+	for j := range entries {
+		e := &entries[j]
+		if !e.t.likeARN(st.req) {
+			continue
+		}
+		for _, gi := range e.groups {
+			if st.take(x, gi) {
+				return true
+			}
 		}
 	}
 	return false
