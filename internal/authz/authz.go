@@ -160,7 +160,7 @@ func Decide(req *Request, ps *Policies) Decision {
 	if ps.idx != nil {
 		ap = ps.forAction(req.Action)
 	} else {
-		ap = ps.build(req.Action)
+		ap = ps.build(req.Action, false)
 	}
 	v := gather(&req.Request, ap)
 	return decide(req, ps, &v)

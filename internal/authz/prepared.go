@@ -27,21 +27,27 @@ func (ps *Policies) forAction(action string) *actionPolicies {
 	if ap, ok := ps.idx.Get(action); ok {
 		return ap
 	}
-	return ps.idx.Add(action, ps.build(action), maxSetActions)
+	return ps.idx.Add(action, ps.build(action, true), maxSetActions)
 }
 
-// build indexes the policies for action. The policies of one type (and of
-// one organization level) are combined into one index: the decision needs
-// only whether any of them denies and whether any allows.
-func (ps *Policies) build(action string) *actionPolicies {
+// build indexes the policies for action. With combine, the policies of one
+// type (and of one organization level) are combined into one index, which
+// is worth its building when it is cached: the decision needs only whether
+// any of them denies and whether any allows. Without, each policy's own
+// cached index is used.
+func (ps *Policies) build(action string, combine bool) *actionPolicies {
 	one := func(cs []*policy.Compiled) []*policy.ActionIndex {
-		switch len(cs) {
-		case 0:
+		if len(cs) == 0 {
 			return nil
-		case 1:
-			return []*policy.ActionIndex{cs[0].ForAction(action)}
 		}
-		return []*policy.ActionIndex{policy.Combine(action, cs...)}
+		if combine && len(cs) > 1 {
+			return []*policy.ActionIndex{policy.Combine(action, cs...)}
+		}
+		out := make([]*policy.ActionIndex, len(cs))
+		for i, c := range cs {
+			out[i] = c.ForAction(action)
+		}
+		return out
 	}
 	levels := func(ls [][]*policy.Compiled) [][]*policy.ActionIndex {
 		if ls == nil {
