@@ -22,6 +22,7 @@ type cond struct {
 	// when "true" is a policy value, bit 2 when "false" is.
 	boolMask uint8
 	hasVars  bool   // some value holds a policy variable
+	known    int16  // index of key in knownKeys, or -1
 	keyHash  uint64 // keyHash(key)
 	key      string // lower-cased
 	// lits holds the values of a String(Not)Equals(IgnoreCase) condition
@@ -65,6 +66,7 @@ type boolVal struct {
 func compileCondition(c *Condition, vars bool) cond {
 	cc := cond{src: c, op: c.Op, key: strings.ToLower(c.Key), vals: &condValues{}}
 	cc.keyHash = keyHash(cc.key)
+	cc.known = knownID(cc.keyHash, cc.key)
 	useVars := vars && c.Op.Base.SupportsVariables()
 	for _, v := range c.Values {
 		switch c.Op.Base.Family() {
@@ -216,7 +218,7 @@ func (c *cond) eval(ctx *Context) bool {
 		return false
 	}
 	if c.op.IfExists {
-		if sl := ctx.slot(c.keyHash, c.key); sl == nil {
+		if sl := ctx.find(c.known, c.keyHash, c.key); sl == nil {
 			return true
 		}
 	}
@@ -230,7 +232,7 @@ func (c *cond) eval(ctx *Context) bool {
 
 // evalBody is eval without the check that variables resolve.
 func (c *cond) evalBody(ctx *Context) bool {
-	sl := ctx.slot(c.keyHash, c.key)
+	sl := ctx.find(c.known, c.keyHash, c.key)
 	var v Value
 	var ip netip.Addr // the key's address, parsed when the key was set
 	present := sl != nil

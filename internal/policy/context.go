@@ -23,6 +23,9 @@ type Value struct {
 type Context struct {
 	slots []ctxSlot // power-of-two length; hash 0 marks an empty slot
 	n     int
+	// known holds, for each of knownKeys, its slot's index plus one (0 when
+	// the key is not set).
+	known [numKnown]int16
 }
 
 type ctxSlot struct {
@@ -88,6 +91,9 @@ func (c *Context) put(h uint64, k string, v Value) {
 		if sl.hash == 0 {
 			*sl = ctxSlot{hash: h, key: k, val: v, ip: parseIfIP(k, v), boolv: boolOf(v)}
 			c.n++
+			if id := knownID(h, k); id >= 0 {
+				c.known[id] = int16(i + 1)
+			}
 			return
 		}
 		if sl.hash == h && sl.key == k {
@@ -105,6 +111,7 @@ func (c *Context) grow() {
 	}
 	c.slots = make([]ctxSlot, size)
 	c.n = 0
+	c.known = [numKnown]int16{}
 	for _, sl := range old {
 		if sl.hash != 0 {
 			c.put(sl.hash, sl.key, sl.val)
@@ -123,6 +130,7 @@ func (c *Context) Delete(key string) {
 	}
 	c.slots = make([]ctxSlot, len(c.slots))
 	c.n = 0
+	c.known = [numKnown]int16{}
 	for _, sl := range keep {
 		c.put(sl.hash, sl.key, sl.val)
 	}
@@ -180,6 +188,29 @@ func (c *Context) slot(h uint64, lowerKey string) *ctxSlot {
 	}
 }
 
+// find returns the slot of a key: by number when it is one of knownKeys
+// (known >= 0), else by hash and name.
+func (c *Context) find(known int16, h uint64, lowerKey string) *ctxSlot {
+	if known < 0 {
+		return c.slot(h, lowerKey)
+	}
+	if c == nil {
+		return nil
+	}
+	if i := c.known[known]; i != 0 {
+		return &c.slots[i-1]
+	}
+	return nil
+}
+
+// lookupPart returns the value of a policy variable's key.
+func (c *Context) lookupPart(p *part) (Value, bool) {
+	if sl := c.find(p.known, p.hash, p.key); sl != nil {
+		return sl.val, true
+	}
+	return Value{}, false
+}
+
 // lookupHash takes a lower-cased key and its keyHash, and allocates nothing.
 func (c *Context) lookupHash(h uint64, lowerKey string) (Value, bool) {
 	if sl := c.slot(h, lowerKey); sl != nil {
@@ -204,7 +235,7 @@ func (c *Context) Keys() []string {
 
 // Clone returns a copy that can be changed without changing c.
 func (c *Context) Clone() *Context {
-	return &Context{slots: append([]ctxSlot(nil), c.slots...), n: c.n}
+	return &Context{slots: append([]ctxSlot(nil), c.slots...), n: c.n, known: c.known}
 }
 
 // PrincipalKind is the kind of caller.

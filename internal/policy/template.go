@@ -20,6 +20,7 @@ type part struct {
 	text   string // partPattern, partLiteral; for partVar the variable as written
 	key    string // partVar: the lower-cased context key
 	hash   uint64 // partVar: keyHash(key)
+	known  int16  // partVar: index of key in knownKeys, or -1
 	def    string // partVar: the default value
 	hasDef bool
 }
@@ -129,6 +130,7 @@ func parseVars(s string) []part {
 			key, def, hasDef := splitDefault(body)
 			p.key, p.def, p.hasDef = strings.ToLower(key), def, hasDef
 			p.hash = keyHash(p.key)
+			p.known = knownID(p.hash, p.key)
 			if p.key == "" {
 				// "${}" or "${, 'x'}" names no key: keep it as text.
 				p = part{kind: partPattern, text: s[i : i+j+1]}
@@ -169,7 +171,7 @@ func (t *template) resolve(ctx *Context, buf []part) (ps []part, ok bool) {
 			ps = append(ps, p)
 			continue
 		}
-		v, found := ctx.lookupHash(p.hash, p.key)
+		v, found := ctx.lookupPart(&p)
 		switch {
 		case found && !v.Multi && len(v.Values) == 1:
 			ps = append(ps, part{kind: partLiteral, text: v.Values[0]})
@@ -191,7 +193,7 @@ func (t *template) resolvable(ctx *Context) bool {
 		if p.kind != partVar || p.hasDef {
 			continue
 		}
-		v, found := ctx.lookupHash(p.hash, p.key)
+		v, found := ctx.lookupPart(&p)
 		if !found || v.Multi || len(v.Values) != 1 {
 			return false
 		}
@@ -233,7 +235,7 @@ func (t *template) equals(ctx *Context, s string, fold bool) bool {
 	for _, p := range t.parts {
 		text := p.text
 		if p.kind == partVar {
-			v, found := ctx.lookupHash(p.hash, p.key)
+			v, found := ctx.lookupPart(&p)
 			switch {
 			case found && !v.Multi && len(v.Values) == 1:
 				text = v.Values[0]
