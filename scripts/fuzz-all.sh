@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every `go test -fuzz` target in the module briefly (default 10s each),
-# seeded from its testdata corpus. Usage: scripts/fuzz-all.sh [FUZZTIME]
+# Runs every `go test -fuzz` target in the module briefly, seeded from its
+# testdata corpus. Usage: scripts/fuzz-all.sh [FUZZTIME], where FUZZTIME is an
+# execution count such as 50000x (the default) or a duration such as 30s.
 set -euo pipefail
-fuzztime="${1:-10s}"
+fuzztime="${1:-50000x}"
 cd "$(dirname "$0")/.."
 status=0
 for pkg in $(go list ./...); do
