@@ -142,11 +142,6 @@ func (c *Context) Get(key string) (Value, bool) {
 	return c.lookupHash(keyHash(k), k)
 }
 
-// lookup takes an already lower-cased key.
-func (c *Context) lookup(lowerKey string) (Value, bool) {
-	return c.lookupHash(keyHash(lowerKey), lowerKey)
-}
-
 func boolOf(v Value) int8 {
 	if v.Multi || len(v.Values) != 1 {
 		return -1

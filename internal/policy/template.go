@@ -145,6 +145,24 @@ func parseVars(s string) []part {
 	return out
 }
 
+// WidenVariables returns s with each policy variable replaced by `*`: the
+// pattern then matches whatever the variables' values are (for checks that
+// must hold for every request). Escapes such as ${*} become their character.
+func WidenVariables(s string) string {
+	if !strings.Contains(s, "${") {
+		return s
+	}
+	var b strings.Builder
+	for _, p := range parseVars(s) {
+		if p.kind == partVar {
+			b.WriteByte('*')
+		} else {
+			b.WriteString(p.text)
+		}
+	}
+	return b.String()
+}
+
 // splitDefault reads "key, 'default'" (spaces around the comma allowed).
 func splitDefault(body string) (key, def string, ok bool) {
 	k, rest, found := strings.Cut(body, ",")
@@ -199,31 +217,6 @@ func (t *template) resolvable(ctx *Context) bool {
 		}
 	}
 	return true
-}
-
-// text returns the resolved template as a plain string (for the exact
-// operators); it allocates only when the template has variables.
-func (t *template) text(ctx *Context) (string, bool) {
-	if !t.hasVars {
-		if t.exact {
-			return t.lit, true
-		}
-		var b strings.Builder
-		for _, p := range t.parts {
-			b.WriteString(p.text)
-		}
-		return b.String(), true
-	}
-	var buf [maxParts]part
-	ps, ok := t.resolve(ctx, buf[:])
-	if !ok {
-		return "", false
-	}
-	var b strings.Builder
-	for _, p := range ps {
-		b.WriteString(p.text)
-	}
-	return b.String(), true
 }
 
 // equals reports whether s equals the resolved template, comparing exactly or

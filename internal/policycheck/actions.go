@@ -99,7 +99,7 @@ func (r *run) checkResources(s *policy.Statement, refs []actionRef) {
 		if x == "*" {
 			return
 		}
-		res[i] = varsToStar(x)
+		res[i] = policy.WidenVariables(x)
 	}
 	for _, ref := range refs {
 		if ref.all || !ref.complete || len(ref.acts) == 0 {
@@ -195,30 +195,6 @@ func (r *run) serviceMayMatch(a *catalog.Action, x string) bool {
 		}
 	}
 	return false
-}
-
-// varsToStar replaces each policy variable ${...} with "*": whatever the
-// variable's value, the pattern then matches at least as much.
-func varsToStar(s string) string {
-	if !strings.Contains(s, "${") {
-		return s
-	}
-	var b strings.Builder
-	for {
-		i := strings.Index(s, "${")
-		if i < 0 {
-			break
-		}
-		j := strings.IndexByte(s[i:], '}')
-		if j < 0 {
-			break
-		}
-		b.WriteString(s[:i])
-		b.WriteByte('*')
-		s = s[i+j+1:]
-	}
-	b.WriteString(s)
-	return b.String()
 }
 
 // A formatTok is one token of an ARN format: a literal byte, or a

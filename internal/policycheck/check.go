@@ -299,42 +299,33 @@ func (r *run) coveredByOwnCheck(se *policy.SyntaxError) bool {
 	return s.NotPrincipal && (se.Element == "Principal" || se.Element == "NotPrincipal")
 }
 
-// sizeLimit is a policy type's size quota.
-type sizeLimit struct {
-	max int
-	// whitespace: the quota counts whitespace (Organizations and STS count
-	// the document as given; IAM does not count whitespace).
-	whitespace bool
-	what       string
-}
-
-// sizeLimits are the quotas of
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
-// (managed policy 6,144 and role trust policy 2,048 characters, both without
-// whitespace; a session policy's plaintext 2,048 characters) and
-// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
-// (SCP and RCP documents 5,120 characters; policies saved through the API
-// keep their whitespace, and it counts). Inline identity policies have
-// per-entity aggregate quotas (user 2,048, group 5,120, role 10,240), which
-// one document cannot be checked against; the managed-policy quota applies.
-// Resource-based policies have per-service quotas and are not checked.
-var sizeLimits = map[policy.Type]sizeLimit{
-	policy.TypeIdentity: {6144, false, "a managed policy"},
-	policy.TypeBoundary: {6144, false, "a managed policy used as a permissions boundary"},
-	policy.TypeTrust:    {2048, false, "a role trust policy (the default quota, which can be raised to 4,096)"},
-	policy.TypeSession:  {2048, true, "a session policy"},
-	policy.TypeSCP:      {5120, true, "a service control policy"},
-	policy.TypeRCP:      {5120, true, "a resource control policy"},
+// sizeLimits map a policy type to its quota (policy.SizeKind holds the
+// numbers, from "IAM and AWS STS quotas" and the Organizations quotas) and
+// to how findings name it. Inline identity policies have per-entity
+// aggregate quotas (user 2,048, group 5,120, role 10,240), which one document
+// cannot be checked against; the managed-policy quota applies. Resource-based
+// policies have per-service quotas and are not checked.
+var sizeLimits = map[policy.Type]struct {
+	kind policy.SizeKind
+	what string
+}{
+	policy.TypeIdentity: {policy.SizeManaged, "a managed policy"},
+	policy.TypeBoundary: {policy.SizeManaged, "a managed policy used as a permissions boundary"},
+	policy.TypeTrust:    {policy.SizeTrust, "a role trust policy (the default quota, which can be raised to 4,096)"},
+	policy.TypeSession:  {policy.SizeSession, "a session policy"},
+	policy.TypeSCP:      {policy.SizeOrganizations, "a service control policy"},
+	policy.TypeRCP:      {policy.SizeOrganizations, "a resource control policy"},
 }
 
 func (r *run) checkDocument(doc []byte) {
 	if l, ok := sizeLimits[r.typ]; ok {
-		n, how := r.p.SizeNoWhitespace, "characters, not counting whitespace"
-		if l.whitespace {
-			n, how = r.p.Size, "characters, whitespace included"
-		}
-		if n > l.max {
-			r.add(SeverityError, CodePolicyTooLarge, nil, "The document has %d %s; %s may have at most %d.", n, how, l.what, l.max)
+		var se *policy.SizeError
+		if errors.As(policy.CheckSize(l.kind, r.p), &se) {
+			how := "characters, not counting whitespace"
+			if l.kind.CountsWhitespace() {
+				how = "characters, whitespace included"
+			}
+			r.add(SeverityError, CodePolicyTooLarge, nil, "The document has %d %s; %s may have at most %d.", se.Size, how, l.what, se.Limit)
 		}
 	}
 	r.checkCharacters(doc)
