@@ -141,3 +141,14 @@ func gather(r *policy.Request, ap *actionPolicies) verdicts {
 	}
 	return v
 }
+
+// WithResource returns a copy of ps for a request on a resource with a
+// resource-based policy rp (nil for none); mustAllow marks a role trust
+// policy. The copy shares the compiled policies but not the prepared cache,
+// which does not cover resource policies: it decides with each policy's own
+// cached index.
+func (ps *Policies) WithResource(rp *policy.Compiled, mustAllow bool) *Policies {
+	c := *ps
+	c.Resource, c.ResourceMustAllow, c.idx = rp, mustAllow, nil
+	return &c
+}

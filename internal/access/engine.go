@@ -1,0 +1,180 @@
+package access
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/cleanroom-dev/cleanroom/internal/authz"
+	"github.com/cleanroom-dev/cleanroom/internal/identity"
+	"github.com/cleanroom-dev/cleanroom/internal/policy"
+)
+
+// PolicySource gives the prepared policies that apply to a caller's own
+// requests: identity-based, permissions boundary, session policies and, with
+// Organizations, SCPs. The result is shared and must not be modified.
+type PolicySource interface {
+	Policies(ctx context.Context, c *identity.Caller) (*authz.Policies, bool, error)
+}
+
+// Info describes the HTTP request behind the calls being authorized; it
+// gives the global condition keys that do not depend on the caller.
+type Info struct {
+	SourceIP        string // aws:SourceIp
+	SecureTransport bool   // aws:SecureTransport
+	Region          string // aws:RequestedRegion
+	Time            time.Time
+	UserAgent       string // aws:UserAgent
+}
+
+type infoKey struct{}
+
+// WithInfo returns a context carrying the request's Info.
+func WithInfo(ctx context.Context, i *Info) context.Context {
+	return context.WithValue(ctx, infoKey{}, i)
+}
+
+// InfoFrom returns the Info a context carries, or nil.
+func InfoFrom(ctx context.Context) *Info {
+	i, _ := ctx.Value(infoKey{}).(*Info)
+	return i
+}
+
+// Engine is the Authorizer: it decides each request with package authz.
+type Engine struct {
+	src PolicySource
+	now func() time.Time
+}
+
+// NewEngine returns an Engine.
+func NewEngine(src PolicySource, now func() time.Time) *Engine {
+	return &Engine{src: src, now: now}
+}
+
+// Authorize implements Authorizer.
+func (e *Engine) Authorize(ctx context.Context, reqs ...Request) error {
+	c := identity.FromContext(ctx)
+	if c == nil {
+		return &DeniedError{Message: "the request has no authenticated caller"}
+	}
+	ps, hasBoundary, err := e.src.Policies(ctx, c)
+	if err != nil {
+		return err
+	}
+	principal := Principal(c, hasBoundary)
+	info := InfoFrom(ctx)
+	for i := range reqs {
+		r := &reqs[i]
+		pctx := CallerContext(c, info, e.now)
+		for k, vs := range r.Context {
+			pctx.SetMulti(k, vs...)
+		}
+		account := r.ResourceAccount
+		if account == "" {
+			account = c.Account
+		}
+		areq := authz.Request{
+			Request:         policy.Request{Action: r.Action, Resource: r.Resource, Principal: &principal, Context: pctx},
+			ResourceAccount: account,
+		}
+		use := ps
+		if r.ResourcePolicy != nil || r.ResourcePolicyIsTrust {
+			use = ps.WithResource(r.ResourcePolicy, r.ResourcePolicyIsTrust)
+		}
+		d := authz.Decide(&areq, use)
+		if !d.Allowed() {
+			return &DeniedError{Action: r.Action, Resource: r.Resource, Message: authz.Message(&areq, d)}
+		}
+	}
+	return nil
+}
+
+// Principal describes a caller as the policy engine matches principals.
+func Principal(c *identity.Caller, hasBoundary bool) policy.Principal {
+	p := policy.Principal{ARN: c.ARN, Account: c.Account, Name: c.Name, HasBoundary: hasBoundary}
+	switch c.Type {
+	case identity.Root:
+		p.Kind = policy.PrincipalRoot
+	case identity.IAMUser:
+		p.Kind = policy.PrincipalUser
+	case identity.AssumedRole:
+		p.Kind = policy.PrincipalRoleSession
+		p.RoleARN = c.PrincipalARN
+	case identity.FederatedUser:
+		p.Kind = policy.PrincipalFederatedUser
+	case identity.AWSService:
+		p.Kind = policy.PrincipalServiceKind
+	default:
+		p.Kind = policy.PrincipalAnonymous
+	}
+	return p
+}
+
+// principalType is aws:PrincipalType's value for a caller type
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltype).
+func principalType(t identity.Type) string {
+	switch t {
+	case identity.Root:
+		return "Account"
+	case identity.IAMUser:
+		return "User"
+	default:
+		return string(t)
+	}
+}
+
+// CallerContext builds the request context keys that describe the caller
+// and the HTTP request ("AWS global condition context keys",
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+func CallerContext(c *identity.Caller, info *Info, now func() time.Time) *policy.Context {
+	pctx := policy.NewContext(16 + len(c.Tags))
+	t := now().UTC()
+	if info != nil {
+		if !info.Time.IsZero() {
+			t = info.Time.UTC()
+		}
+		if info.SourceIP != "" {
+			pctx.Set("aws:SourceIp", info.SourceIP)
+		}
+		pctx.Set("aws:SecureTransport", strconv.FormatBool(info.SecureTransport))
+		if info.Region != "" {
+			pctx.Set("aws:RequestedRegion", info.Region)
+		}
+		if info.UserAgent != "" {
+			pctx.Set("aws:UserAgent", info.UserAgent)
+		}
+	}
+	pctx.Set("aws:CurrentTime", t.Format(time.RFC3339))
+	pctx.Set("aws:EpochTime", strconv.FormatInt(t.Unix(), 10))
+	if c.Type == identity.AWSService || c.Type == identity.Anonymous || c.Type == "" {
+		return pctx
+	}
+	pctx.Set("aws:PrincipalArn", c.PrincipalARN)
+	pctx.Set("aws:PrincipalAccount", c.Account)
+	pctx.Set("aws:PrincipalType", principalType(c.Type))
+	pctx.Set("aws:userid", c.UserID)
+	pctx.Set("aws:PrincipalIsAWSService", "false")
+	pctx.Set("aws:ViaAWSService", "false")
+	if c.Type == identity.IAMUser {
+		pctx.Set("aws:username", c.Name)
+	}
+	for k, v := range c.Tags {
+		pctx.Set("aws:PrincipalTag/"+k, v)
+	}
+	// aws:MultiFactorAuthPresent is present for temporary credentials (and
+	// absent for long-term access keys); its age only with MFA.
+	if c.Temporary {
+		pctx.Set("aws:MultiFactorAuthPresent", strconv.FormatBool(c.MFAAuthenticated))
+		if s := c.Session; s != nil {
+			pctx.Set("aws:TokenIssueTime", s.IssuedAt.UTC().Format(time.RFC3339))
+			if s.SourceIdentity != "" {
+				pctx.Set("aws:SourceIdentity", s.SourceIdentity)
+			}
+		}
+	}
+	if c.MFAAuthenticated && !c.MFAAuthTime.IsZero() {
+		age := int64(t.Sub(c.MFAAuthTime) / time.Second)
+		pctx.Set("aws:MultiFactorAuthAge", strconv.FormatInt(max(age, 0), 10))
+	}
+	return pctx
+}
