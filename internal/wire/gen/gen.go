@@ -1,0 +1,1141 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"go/format"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/cleanroom-dev/cleanroom/internal/awsproto"
+)
+
+type generator struct {
+	m         *model
+	pkg       string
+	modelPath string
+
+	ops    []string // operation names, sorted
+	nested map[string]string // nested structure shape → Go type name
+	enums  map[string]string // enum shape → Go type name
+
+	decodeStructs map[string]bool // nested structures reached from inputs
+	encodeStructs map[string]bool // nested structures reached from outputs
+	checked       map[string]bool // shapes reached from inputs that have constraints
+
+	regexps map[string]string // pattern → Go variable name
+	skipped map[string]string // pattern → why it is not checked
+}
+
+func newGenerator(m *model, pkg, modelPath string) (*generator, error) {
+	g := &generator{
+		m: m, pkg: pkg, modelPath: modelPath,
+		nested:        map[string]string{},
+		enums:         map[string]string{},
+		decodeStructs: map[string]bool{},
+		encodeStructs: map[string]bool{},
+		checked:       map[string]bool{},
+		regexps:       map[string]string{},
+		skipped:       map[string]string{},
+	}
+	for name := range m.Operations {
+		g.ops = append(g.ops, name)
+	}
+	slices.Sort(g.ops)
+	ioShapes := map[string]bool{}
+	for _, op := range m.Operations {
+		if op.Input != nil {
+			ioShapes[op.Input.Shape] = true
+		}
+		if op.Output != nil {
+			ioShapes[op.Output.Shape] = true
+		}
+	}
+	names := map[string]string{}
+	claim := func(goName, shape string) error {
+		if other, ok := names[goName]; ok && other != shape {
+			return fmt.Errorf("shapes %s and %s both map to Go name %s", other, shape, goName)
+		}
+		names[goName] = shape
+		return nil
+	}
+	for _, op := range g.ops {
+		if err := claim(op+"Input", "input of "+op); err != nil {
+			return nil, err
+		}
+		if err := claim(op+"Output", "output of "+op); err != nil {
+			return nil, err
+		}
+	}
+	for name, s := range m.Shapes {
+		if s.Type == "structure" && !ioShapes[name] && !s.Exception {
+			g.nested[name] = exported(name)
+			if err := claim(exported(name), name); err != nil {
+				return nil, err
+			}
+		}
+		if s.Type == "string" && len(s.Enum) > 0 {
+			g.enums[name] = exported(name)
+			if err := claim(exported(name), name); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, op := range m.Operations {
+		if op.Input != nil {
+			g.walk(op.Input.Shape, true, map[string]bool{})
+		}
+		if op.Output != nil {
+			g.walk(op.Output.Shape, false, map[string]bool{})
+		}
+	}
+	g.nameRegexps()
+	return g, nil
+}
+
+// walk marks the shapes reachable from an input (decode) or output shape.
+func (g *generator) walk(name string, input bool, seen map[string]bool) {
+	if seen[name] {
+		return
+	}
+	seen[name] = true
+	s := g.m.Shapes[name]
+	if input && g.hasConstraints(name) {
+		g.checked[name] = true
+		if s.Pattern != "" {
+			g.regexpFor(s.Pattern)
+		}
+	}
+	switch s.Type {
+	case "structure":
+		if _, ok := g.nested[name]; ok {
+			if input {
+				g.decodeStructs[name] = true
+			} else {
+				g.encodeStructs[name] = true
+			}
+		}
+		for _, mb := range s.Members {
+			g.walk(mb.Ref.Shape, input, seen)
+		}
+	case "list":
+		g.walk(s.Member.Shape, input, seen)
+	case "map":
+		g.walk(s.Key.Shape, input, seen)
+		g.walk(s.Value.Shape, input, seen)
+	}
+}
+
+func (g *generator) hasConstraints(name string) bool {
+	s := g.m.Shapes[name]
+	switch s.Type {
+	case "string":
+		return s.Min != nil || s.Max != nil || s.Pattern != "" || len(s.Enum) > 0
+	case "integer", "long", "list", "map", "blob":
+		return s.Min != nil || s.Max != nil
+	}
+	return false
+}
+
+// exported turns a shape or member name into an exported Go identifier.
+func exported(s string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' {
+			up = true
+			continue
+		}
+		if up {
+			r = unicode.ToUpper(r)
+			up = false
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if out == "" || unicode.IsDigit(rune(out[0])) {
+		out = "X" + out
+	}
+	return out
+}
+
+// pathName is a member's name in validation messages: lower-case first
+// letter, as AWS writes it (userName, policyArns, sAMLAssertion).
+func pathName(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// goType is the Go type of a value of the shape (structures by value).
+func (g *generator) goType(name string) string {
+	s := g.m.Shapes[name]
+	switch s.Type {
+	case "structure":
+		return g.nested[name]
+	case "list":
+		return "[]" + g.goType(s.Member.Shape)
+	case "map":
+		return "map[" + g.goType(s.Key.Shape) + "]" + g.goType(s.Value.Shape)
+	case "string":
+		if t, ok := g.enums[name]; ok {
+			return t
+		}
+		return "string"
+	case "integer":
+		return "int32"
+	case "long":
+		return "int64"
+	case "boolean":
+		return "bool"
+	case "double", "float":
+		return "float64"
+	case "timestamp":
+		return "time.Time"
+	case "blob":
+		return "[]byte"
+	}
+	panic("unsupported shape type " + s.Type + " of " + name)
+}
+
+// isPointerField reports whether a member of the shape is held by pointer:
+// nested structures always, other scalars when optional. Enums are held by
+// value ("" is never a valid enum value, so it means absent), as are lists,
+// maps and blobs (nil means absent).
+func (g *generator) isPointerField(name string, required bool) bool {
+	s := g.m.Shapes[name]
+	switch s.Type {
+	case "structure":
+		return true
+	case "list", "map", "blob":
+		return false
+	case "string":
+		if len(s.Enum) > 0 {
+			return false
+		}
+	}
+	return !required
+}
+
+func (g *generator) fieldType(name string, required bool) string {
+	if g.isPointerField(name, required) {
+		return "*" + g.goType(name)
+	}
+	return g.goType(name)
+}
+
+// wireName is a member's serialized name.
+func wireName(mb member) string {
+	if mb.Ref.LocationName != "" {
+		return mb.Ref.LocationName
+	}
+	return mb.Name
+}
+
+type buf struct{ bytes.Buffer }
+
+func (b *buf) p(format string, args ...any) {
+	fmt.Fprintf(&b.Buffer, format, args...)
+	b.WriteByte('\n')
+}
+
+func (g *generator) header(b *buf, imports ...string) {
+	b.p("// Code generated by internal/wire/gen from %s. DO NOT EDIT.", strings.TrimPrefix(g.modelPath, "./"))
+	b.p("")
+	b.p("package %s", g.pkg)
+	b.p("")
+	if len(imports) > 0 {
+		b.p("import (")
+		std := true
+		for _, im := range imports {
+			if std && strings.Contains(im, ".") {
+				std = false
+				b.p("")
+			}
+			b.p("%q", im)
+		}
+		b.p(")")
+		b.p("")
+	}
+}
+
+func (g *generator) generate() (map[string][]byte, error) {
+	files := map[string][]byte{}
+	for name, fn := range map[string]func() []byte{
+		"types_gen.go":   g.genTypes,
+		"decode_gen.go":  g.genDecode,
+		"encode_gen.go":  g.genEncode,
+		"service_gen.go": g.genService,
+	} {
+		src := fn()
+		out, err := format.Source(src)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w\n%s", name, err, numbered(src))
+		}
+		files[name] = out
+	}
+	return files, nil
+}
+
+func numbered(src []byte) string {
+	var b strings.Builder
+	for i, l := range strings.Split(string(src), "\n") {
+		fmt.Fprintf(&b, "%5d %s\n", i+1, l)
+	}
+	return b.String()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+// ---- types ----
+
+func (g *generator) genTypes() []byte {
+	var b buf
+	needTime := false
+	for _, s := range g.m.Shapes {
+		if s.Type == "timestamp" {
+			needTime = true
+		}
+	}
+	if needTime {
+		g.header(&b, "time")
+	} else {
+		g.header(&b)
+	}
+	if needTime {
+		b.p("var _ time.Time")
+	}
+	// Enums.
+	for _, name := range sortedKeys(g.enums) {
+		t := g.enums[name]
+		s := g.m.Shapes[name]
+		b.p("// %s is the model's enum %s.", t, name)
+		b.p("type %s string", t)
+		b.p("")
+		b.p("// Values of %s.", t)
+		b.p("const (")
+		used := map[string]bool{}
+		for _, v := range s.Enum {
+			c := t + exported(v)
+			for used[c] {
+				c += "_"
+			}
+			used[c] = true
+			b.p("%s %s = %q", c, t, v)
+		}
+		b.p(")")
+		b.p("")
+		b.p("// Values returns the values of %s in model order.", t)
+		b.p("func (%s) Values() []%s {", t, t)
+		b.p("return []%s{", t)
+		for _, v := range s.Enum {
+			b.p("%q,", v)
+		}
+		b.p("}")
+		b.p("}")
+		b.p("")
+	}
+	// Inputs and outputs.
+	for _, op := range g.ops {
+		o := g.m.Operations[op]
+		b.p("// %sInput is the input of %s.", op, op)
+		g.structBody(&b, op+"Input", o.Input)
+		b.p("// %sOutput is the output of %s.", op, op)
+		g.structBody(&b, op+"Output", o.Output)
+	}
+	for _, name := range sortedKeys(g.nested) {
+		t := g.nested[name]
+		b.p("// %s is the model's structure %s.", t, name)
+		g.structBody(&b, t, &shapeRef{Shape: name})
+	}
+	return b.Bytes()
+}
+
+func (g *generator) structBody(b *buf, t string, ref *shapeRef) {
+	if ref == nil {
+		b.p("type %s struct{}", t)
+		b.p("")
+		return
+	}
+	s := g.m.Shapes[ref.Shape]
+	b.p("type %s struct {", t)
+	for _, mb := range s.Members {
+		req := s.isRequired(mb.Name)
+		var notes []string
+		if req {
+			notes = append(notes, "required")
+		}
+		if g.m.Shapes[mb.Ref.Shape].Sensitive {
+			notes = append(notes, "sensitive")
+		}
+		if mb.Ref.Deprecated {
+			notes = append(notes, "deprecated")
+		}
+		comment := ""
+		if len(notes) > 0 {
+			comment = " // " + strings.Join(notes, ", ")
+		}
+		b.p("%s %s%s", exported(mb.Name), g.fieldType(mb.Ref.Shape, req), comment)
+	}
+	b.p("}")
+	b.p("")
+}
+
+// ---- decoding ----
+
+// key is a parameter name expression: Key(prefix, name), or prefix alone
+// when name is empty.
+type key struct{ prefix, name string }
+
+func (k key) expr() string {
+	if k.name == "" {
+		return k.prefix
+	}
+	return fmt.Sprintf("awsproto.Key(%s, %q)", k.prefix, k.name)
+}
+
+func (k key) child(n string) key {
+	if k.name == "" {
+		return key{k.prefix, n}
+	}
+	return key{k.prefix, k.name + "." + n}
+}
+
+func (g *generator) genDecode() []byte {
+	var b buf
+	var body buf
+	for _, op := range g.ops {
+		o := g.m.Operations[op]
+		t := op + "Input"
+		body.p("// DecodeQuery fills in from the awsQuery parameters v and checks it")
+		body.p("// against the model's constraints, returning a ValidationError that lists")
+		body.p("// every violation.")
+		body.p("func (in *%s) DecodeQuery(v url.Values) error {", t)
+		if o.Input == nil || len(g.m.Shapes[o.Input.Shape].Members) == 0 {
+			body.p("return nil")
+			body.p("}")
+			body.p("")
+			continue
+		}
+		body.p("var vs awsproto.Validation")
+		body.p(`in.decodeQuery(awsproto.NewParams(v), "", "", &vs)`)
+		body.p("return vs.Err()")
+		body.p("}")
+		body.p("")
+		g.decodeStruct(&body, t, o.Input.Shape)
+	}
+	for _, name := range sortedKeys(g.decodeStructs) {
+		g.decodeStruct(&body, g.nested[name], name)
+	}
+	for _, name := range sortedKeys(g.checked) {
+		g.checkFunc(&body, name)
+	}
+	imports := []string{"net/url"}
+	src := body.String()
+	if strings.Contains(src, "utf8.") {
+		imports = append(imports, "unicode/utf8")
+	}
+	if strings.Contains(src, "strconv.") {
+		imports = append(imports, "strconv")
+	}
+	if len(g.regexps) > 0 {
+		imports = append(imports, "regexp")
+	}
+	imports = append(imports, "github.com/cleanroom-dev/cleanroom/internal/awsproto")
+	slices.Sort(imports[:len(imports)-1])
+	g.header(&b, imports...)
+	if len(g.regexps) > 0 || len(g.skipped) > 0 {
+		b.p("// Patterns of the model, translated from Java regular expressions (AWS")
+		b.p("// checks them with Java's String.matches, so they must match the whole")
+		b.p("// value). \\uXXXX escapes are read as Java reads them: exactly four hex")
+		b.p("// digits.")
+		b.p("var (")
+		pats := sortedKeys(g.regexps)
+		slices.SortFunc(pats, func(a, b string) int { return strings.Compare(g.regexps[a], g.regexps[b]) })
+		for _, pat := range pats {
+			goPat, _ := translatePattern(pat)
+			b.p("// %s", pat)
+			b.p("%s = regexp.MustCompile(%s)", g.regexps[pat], goQuote(goPat))
+		}
+		b.p(")")
+		b.p("")
+		for _, pat := range sortedKeys(g.skipped) {
+			b.p("// The pattern %s is not checked: %s.", pat, g.skipped[pat])
+		}
+		b.p("")
+	}
+	b.Write(body.Bytes())
+	return b.Bytes()
+}
+
+func goQuote(s string) string {
+	if !strings.Contains(s, "`") && strconv.CanBackquote(s) {
+		return "`" + s + "`"
+	}
+	return strconv.Quote(s)
+}
+
+func (g *generator) regexpFor(pat string) (string, bool) {
+	if v, ok := g.regexps[pat]; ok {
+		return v, true
+	}
+	if _, ok := g.skipped[pat]; ok {
+		return "", false
+	}
+	if _, why := translatePattern(pat); why != "" {
+		g.skipped[pat] = why
+		return "", false
+	}
+	g.regexps[pat] = "" // named by nameRegexps
+	return "", true
+}
+
+// nameRegexps names each pattern's variable after the first shape (in name
+// order) that uses it, so that the output does not depend on map order.
+func (g *generator) nameRegexps() {
+	for _, name := range sortedKeys(g.checked) {
+		pat := g.m.Shapes[name].Pattern
+		if v, ok := g.regexps[pat]; ok && v == "" {
+			g.regexps[pat] = "re" + exported(name)
+		}
+	}
+}
+
+// translatePattern turns a model pattern (Java syntax) into an anchored Go
+// regexp, or says why it cannot.
+func translatePattern(pat string) (string, string) {
+	var b strings.Builder
+	inClass := false
+	for i := 0; i < len(pat); i++ {
+		c := pat[i]
+		switch {
+		case c == '\\' && i+1 < len(pat):
+			n := pat[i+1]
+			switch n {
+			case 'u':
+				if i+6 > len(pat) {
+					return "", "truncated \\u escape"
+				}
+				hex := pat[i+2 : i+6]
+				if _, err := strconv.ParseUint(hex, 16, 32); err != nil {
+					return "", "bad \\u escape"
+				}
+				b.WriteString(`\x{` + hex + `}`)
+				i += 5
+				continue
+			case 'Q', 'E', 'G', 'Z', 'R', 'X', 'h', 'H', 'V', 'k':
+				return "", "Java escape \\" + string(n) + " has no Go equivalent"
+			}
+			b.WriteByte(c)
+			b.WriteByte(n)
+			i++
+			continue
+		case c == '[':
+			if inClass && i+1 < len(pat) {
+				return "", "nested character classes"
+			}
+			inClass = true
+		case c == ']':
+			inClass = false
+		case c == '&' && inClass && i+1 < len(pat) && pat[i+1] == '&':
+			return "", "character class intersection"
+		case c == '(' && !inClass && i+2 < len(pat) && pat[i+1] == '?' && strings.ContainsRune("=!<>", rune(pat[i+2])):
+			return "", "lookaround or atomic group"
+		case (c == '+' || c == '*' || c == '?' || c == '}') && !inClass && i+1 < len(pat) && pat[i+1] == '+':
+			return "", "possessive quantifier"
+		}
+		b.WriteByte(c)
+	}
+	goPat := "^(?:" + b.String() + ")$"
+	if _, err := regexp.Compile(goPat); err != nil {
+		return "", "Go regexp: " + err.Error()
+	}
+	return goPat, ""
+}
+
+// decodeStruct writes the decodeQuery method of a structure.
+func (g *generator) decodeStruct(b *buf, t, name string) {
+	s := g.m.Shapes[name]
+	b.p("func (s *%s) decodeQuery(p *awsproto.Params, prefix, path string, vs *awsproto.Validation) {", t)
+	for _, mb := range s.Members {
+		req := s.isRequired(mb.Name)
+		ptr := g.isPointerField(mb.Ref.Shape, req)
+		g.decodeValue(b, mb.Ref, key{"prefix", wireName(mb)}, "path", strconv.Quote(pathName(mb.Name)),
+			"s."+exported(mb.Name), ptr, req, 0)
+	}
+	b.p("}")
+	b.p("")
+}
+
+func (g *generator) checkCall(name, parent, pname, v string) string {
+	if !g.checked[name] {
+		return ""
+	}
+	return fmt.Sprintf("check%s(vs, %s, %s, %s)", exported(name), parent, pname, v)
+}
+
+// decodeValue writes the code that decodes the value of shape ref.Shape
+// serialized at k into target. parent and pname are the expressions of the
+// parent path and the value's name in messages. ptr says target is a
+// pointer (to be set to a new value); required that absence is a violation.
+func (g *generator) decodeValue(b *buf, ref shapeRef, k key, parent, pname, target string, ptr, required bool, depth int) {
+	name := ref.Shape
+	s := g.m.Shapes[name]
+	d := strconv.Itoa(depth)
+	null := func() {
+		if required {
+			b.p("} else {")
+			b.p("vs.Null(%s, %s)", parent, pname)
+		}
+		b.p("}")
+	}
+	switch s.Type {
+	case "structure":
+		if !ptr {
+			b.p("%s.decodeQuery(p, %s, awsproto.Path(%s, %s), vs)", target, k.expr(), parent, pname)
+			return
+		}
+		b.p("if p.HasPrefix(%s) {", k.expr())
+		b.p("v := new(%s)", g.nested[name])
+		b.p("v.decodeQuery(p, %s, awsproto.Path(%s, %s), vs)", k.expr(), parent, pname)
+		b.p("%s = v", target)
+		null()
+	case "list":
+		elemKey := k
+		if !(s.Flattened || ref.Flattened) {
+			mn := s.Member.LocationName
+			if mn == "" {
+				mn = "member"
+			}
+			elemKey = k.child(mn)
+		}
+		b.p("if elems%s := p.Elements(%s); len(elems%s) > 0 || p.Has(%s) {", d, elemKey.expr(), d, k.expr())
+		b.p("lp%s := awsproto.Path(%s, %s)", d, parent, pname)
+		b.p("list%s := make(%s, len(elems%s))", d, g.goType(name), d)
+		b.p("for i%s, e%s := range elems%s {", d, d, d)
+		g.decodeValue(b, *s.Member, key{"e" + d + ".Key", ""}, "lp"+d, "awsproto.ElementName(e"+d+".Index)",
+			"list"+d+"[i"+d+"]", false, true, depth+1)
+		b.p("}")
+		b.p("%s = list%s", target, d)
+		if c := g.checkCall(name, parent, pname, "list"+d); c != "" {
+			b.p("%s", c)
+		}
+		null()
+	case "map":
+		entryKey := k
+		if !(s.Flattened || ref.Flattened) {
+			entryKey = k.child("entry")
+		}
+		kn, vn := s.Key.LocationName, s.Value.LocationName
+		if kn == "" {
+			kn = "key"
+		}
+		if vn == "" {
+			vn = "value"
+		}
+		b.p("if elems%s := p.Elements(%s); len(elems%s) > 0 || p.Has(%s) {", d, entryKey.expr(), d, k.expr())
+		b.p("lp%s := awsproto.Path(%s, %s)", d, parent, pname)
+		b.p("m%s := make(%s, len(elems%s))", d, g.goType(name), d)
+		b.p("for _, e%s := range elems%s {", d, d)
+		b.p("var k%s %s", d, g.goType(s.Key.Shape))
+		b.p("var v%s %s", d, g.goType(s.Value.Shape))
+		g.decodeValue(b, *s.Key, key{"e" + d + ".Key", kn}, "lp"+d, "awsproto.EntryName(e"+d+".Index, "+strconv.Quote(kn)+")",
+			"k"+d, false, true, depth+1)
+		g.decodeValue(b, *s.Value, key{"e" + d + ".Key", vn}, "lp"+d, "awsproto.EntryName(e"+d+".Index, "+strconv.Quote(vn)+")",
+			"v"+d, false, true, depth+1)
+		b.p("m%s[k%s] = v%s", d, d, d)
+		b.p("}")
+		b.p("%s = m%s", target, d)
+		if c := g.checkCall(name, parent, pname, "m"+d); c != "" {
+			b.p("%s", c)
+		}
+		null()
+	default:
+		g.decodeScalar(b, name, k, parent, pname, target, ptr)
+		null()
+	}
+}
+
+// decodeScalar writes "if raw, ok := p.Get(k); ok { ... " up to, not
+// including, the closing brace.
+func (g *generator) decodeScalar(b *buf, name string, k key, parent, pname, target string, ptr bool) {
+	s := g.m.Shapes[name]
+	assign := func(v string) {
+		if ptr {
+			b.p("%s = &%s", target, v)
+		} else {
+			b.p("%s = %s", target, v)
+		}
+	}
+	fail := func(constraint string) {
+		if s.Sensitive {
+			b.p("vs.FailHidden(%s, %s, %s)", parent, pname, constraint)
+		} else {
+			b.p("vs.Fail(%s, %s, raw, %s)", parent, pname, constraint)
+		}
+	}
+	if s.Type == "string" {
+		b.p("if raw, ok := p.Get(%s); ok {", k.expr())
+		v := "raw"
+		if t, ok := g.enums[name]; ok {
+			b.p("v := %s(raw)", t)
+			v = "v"
+		} else if ptr {
+			b.p("v := raw")
+			v = "v"
+		}
+		assign(v)
+		if c := g.checkCall(name, parent, pname, v); c != "" {
+			b.p("%s", c)
+		}
+		return
+	}
+	var parse, bad string
+	switch s.Type {
+	case "integer":
+		parse, bad = "awsproto.ParseInt32(raw)", "awsproto.NotInteger"
+	case "long":
+		parse, bad = "awsproto.ParseInt64(raw)", "awsproto.NotInteger"
+	case "boolean":
+		parse, bad = "awsproto.ParseBool(raw)", "awsproto.NotBoolean"
+	case "double", "float":
+		parse, bad = "awsproto.ParseFloat64(raw)", "awsproto.NotNumber"
+	case "timestamp":
+		parse, bad = "awsproto.ParseTimestamp(raw)", "awsproto.NotTimestamp"
+	case "blob":
+		parse, bad = "awsproto.ParseBlob(raw)", "awsproto.NotBase64"
+	default:
+		panic("unsupported scalar " + s.Type)
+	}
+	b.p("if raw, ok := p.Get(%s); ok {", k.expr())
+	b.p("if v, ok := %s; !ok {", parse)
+	fail(bad)
+	b.p("} else {")
+	assign("v")
+	if c := g.checkCall(name, parent, pname, "v"); c != "" {
+		b.p("%s", c)
+	}
+	b.p("}")
+}
+
+// checkFunc writes the function that checks a value of the shape against
+// its constraints.
+func (g *generator) checkFunc(b *buf, name string) {
+	s := g.m.Shapes[name]
+	t := g.goType(name)
+	minV, hasMin := num(s.Min)
+	maxV, hasMax := num(s.Max)
+	b.p("// check%s checks a value of %s against the model's constraints.", exported(name), name)
+	b.p("func check%s(vs *awsproto.Validation, parent, name string, v %s) {", exported(name), t)
+	fail := func(value, constraint string) {
+		if s.Sensitive || value == "" {
+			b.p("vs.FailHidden(parent, name, %s)", goQuote(constraint))
+		} else {
+			b.p("vs.Fail(parent, name, %s, %s)", value, goQuote(constraint))
+		}
+	}
+	lengthChecks := func(n, value string) {
+		hasMin := hasMin && minV > 0
+		switch {
+		case hasMax && hasMin:
+			b.p("if n := %s; n > %d {", n, maxV)
+			fail(value, awsproto.MaxLength(maxV))
+			b.p("} else if n < %d {", minV)
+			fail(value, awsproto.MinLength(minV))
+			b.p("}")
+		case hasMax:
+			b.p("if %s > %d {", n, maxV)
+			fail(value, awsproto.MaxLength(maxV))
+			b.p("}")
+		case hasMin:
+			b.p("if %s < %d {", n, minV)
+			fail(value, awsproto.MinLength(minV))
+			b.p("}")
+		}
+	}
+	switch s.Type {
+	case "string":
+		value := "v"
+		if _, ok := g.enums[name]; ok {
+			value = "string(v)"
+		}
+		lengthChecks("utf8.RuneCountInString("+value+")", value)
+		if s.Pattern != "" {
+			if re, ok := g.regexpFor(s.Pattern); ok {
+				b.p("if !%s.MatchString(%s) {", re, value)
+				fail(value, awsproto.PatternConstraint(s.Pattern))
+				b.p("}")
+			}
+		}
+		if len(s.Enum) > 0 {
+			b.p("switch v {")
+			quoted := make([]string, len(s.Enum))
+			for i, e := range s.Enum {
+				quoted[i] = strconv.Quote(e)
+			}
+			b.p("case %s:", strings.Join(quoted, ", "))
+			b.p("default:")
+			fail(value, awsproto.EnumConstraint(s.Enum))
+			b.p("}")
+		}
+	case "integer", "long":
+		value := "strconv.FormatInt(int64(v), 10)"
+		if hasMax {
+			b.p("if v > %d {", maxV)
+			fail(value, awsproto.MaxValue(maxV))
+		}
+		if hasMin {
+			if hasMax {
+				b.p("} else if v < %d {", minV)
+			} else {
+				b.p("if v < %d {", minV)
+			}
+			fail(value, awsproto.MinValue(minV))
+		}
+		b.p("}")
+	case "list":
+		value := ""
+		if g.goType(name) == "[]string" {
+			value = "awsproto.ListString(v)"
+		}
+		lengthChecks("len(v)", value)
+	case "map", "blob":
+		lengthChecks("len(v)", "")
+	}
+	b.p("}")
+	b.p("")
+}
+
+// ---- encoding ----
+
+func (g *generator) genEncode() []byte {
+	var body buf
+	ns := g.m.Metadata.XMLNamespace
+	_ = ns
+	for _, op := range g.ops {
+		o := g.m.Operations[op]
+		t := op + "Output"
+		body.p("// EncodeQueryXML writes the %sResponse document.", op)
+		body.p("func (out *%s) EncodeQueryXML(w *awsproto.XMLWriter, requestID string) {", t)
+		body.p("w.StartNS(%q, XMLNamespace)", op+"Response")
+		if o.Output != nil {
+			wrapper := o.Output.ResultWrapper
+			if wrapper == "" {
+				wrapper = op + "Result"
+			}
+			body.p("w.Start(%q)", wrapper)
+			body.p("out.encodeXML(w)")
+			body.p("w.End(%q)", wrapper)
+		}
+		body.p("w.WriteResponseMetadata(requestID)")
+		body.p("w.End(%q)", op+"Response")
+		body.p("}")
+		body.p("")
+		if o.Output != nil {
+			g.encodeStruct(&body, t, o.Output.Shape)
+		}
+	}
+	for _, name := range sortedKeys(g.encodeStructs) {
+		g.encodeStruct(&body, g.nested[name], name)
+	}
+	var b buf
+	g.header(&b, "github.com/cleanroom-dev/cleanroom/internal/awsproto")
+	b.Write(body.Bytes())
+	return b.Bytes()
+}
+
+func (g *generator) encodeStruct(b *buf, t, name string) {
+	s := g.m.Shapes[name]
+	recv := "s"
+	if len(s.Members) == 0 {
+		recv = "*"
+	}
+	if recv == "*" {
+		b.p("func (*%s) encodeXML(w *awsproto.XMLWriter) {}", t)
+		b.p("")
+		return
+	}
+	b.p("func (s *%s) encodeXML(w *awsproto.XMLWriter) {", t)
+	for _, mb := range s.Members {
+		req := s.isRequired(mb.Name)
+		g.encodeValue(b, mb.Ref, wireName(mb), "s."+exported(mb.Name), g.isPointerField(mb.Ref.Shape, req), req, false, 0)
+	}
+	b.p("}")
+	b.p("")
+}
+
+// encodeValue writes the code that writes v, a value of shape ref.Shape, as
+// element el. ptr says v is a pointer; required that it is written even
+// when empty; elem that v is a list element or map entry part (always
+// written).
+func (g *generator) encodeValue(b *buf, ref shapeRef, el, v string, ptr, required, elem bool, depth int) {
+	name := ref.Shape
+	s := g.m.Shapes[name]
+	d := strconv.Itoa(depth)
+	switch s.Type {
+	case "structure":
+		if ptr {
+			b.p("if %s != nil {", v)
+		} else {
+			b.p("{")
+		}
+		b.p("w.Start(%q)", el)
+		b.p("%s.encodeXML(w)", v)
+		b.p("w.End(%q)", el)
+		b.p("}")
+	case "list":
+		flat := s.Flattened || ref.Flattened
+		mn := s.Member.LocationName
+		if mn == "" {
+			mn = "member"
+		}
+		if flat {
+			b.p("for i%s := range %s {", d, v)
+			g.encodeValue(b, *s.Member, el, v+"[i"+d+"]", false, true, true, depth+1)
+			b.p("}")
+			return
+		}
+		if required || elem {
+			b.p("{")
+		} else {
+			b.p("if %s != nil {", v)
+		}
+		b.p("w.Start(%q)", el)
+		b.p("for i%s := range %s {", d, v)
+		g.encodeValue(b, *s.Member, mn, v+"[i"+d+"]", false, true, true, depth+1)
+		b.p("}")
+		b.p("w.End(%q)", el)
+		b.p("}")
+	case "map":
+		kn, vn := s.Key.LocationName, s.Value.LocationName
+		if kn == "" {
+			kn = "key"
+		}
+		if vn == "" {
+			vn = "value"
+		}
+		flat := s.Flattened || ref.Flattened
+		if required || elem {
+			b.p("{")
+		} else {
+			b.p("if %s != nil {", v)
+		}
+		if !flat {
+			b.p("w.Start(%q)", el)
+		}
+		b.p("for _, k%s := range awsproto.SortedKeys(%s) {", d, v)
+		b.p("mv%s := %s[k%s]", d, v, d)
+		entry := "entry"
+		if flat {
+			entry = el
+		}
+		b.p("w.Start(%q)", entry)
+		g.encodeValue(b, *s.Key, kn, "k"+d, false, true, true, depth+1)
+		g.encodeValue(b, *s.Value, vn, "mv"+d, false, true, true, depth+1)
+		b.p("w.End(%q)", entry)
+		b.p("}")
+		if !flat {
+			b.p("w.End(%q)", el)
+		}
+		b.p("}")
+	default:
+		val := v
+		if ptr {
+			val = "*" + v
+		}
+		var call string
+		switch s.Type {
+		case "string":
+			if _, ok := g.enums[name]; ok {
+				call = fmt.Sprintf("w.String(%q, string(%s))", el, val)
+			} else {
+				call = fmt.Sprintf("w.String(%q, %s)", el, val)
+			}
+		case "integer":
+			call = fmt.Sprintf("w.Int(%q, int64(%s))", el, val)
+		case "long":
+			call = fmt.Sprintf("w.Int(%q, %s)", el, val)
+		case "boolean":
+			call = fmt.Sprintf("w.Bool(%q, %s)", el, val)
+		case "double", "float":
+			call = fmt.Sprintf("w.Float(%q, %s)", el, val)
+		case "timestamp":
+			call = fmt.Sprintf("w.Time(%q, %s)", el, val)
+		case "blob":
+			call = fmt.Sprintf("w.Blob(%q, %s)", el, val)
+		}
+		switch {
+		case ptr:
+			b.p("if %s != nil {", v)
+			b.p("%s", call)
+			b.p("}")
+		case required || elem:
+			b.p("%s", call)
+		case s.Type == "blob":
+			b.p("if %s != nil {", v)
+			b.p("%s", call)
+			b.p("}")
+		case s.Type == "string": // an enum held by value
+			b.p("if %s != \"\" {", v)
+			b.p("%s", call)
+			b.p("}")
+		default:
+			b.p("%s", call)
+		}
+	}
+}
+
+// ---- service ----
+
+func (g *generator) genService() []byte {
+	var b buf
+	md := g.m.Metadata
+	g.header(&b, "context", "net/url", "github.com/cleanroom-dev/cleanroom/internal/awsproto")
+	signing := md.SigningName
+	if signing == "" {
+		signing = md.EndpointPrefix
+	}
+	b.p("// Service metadata from the model.")
+	b.p("const (")
+	b.p("// APIVersion is the awsQuery Version parameter the service answers to.")
+	b.p("APIVersion = %q", md.APIVersion)
+	b.p("// XMLNamespace is the xmlns of the service's response documents.")
+	b.p("XMLNamespace = %q", md.XMLNamespace)
+	b.p("// EndpointPrefix is the service's endpoint prefix.")
+	b.p("EndpointPrefix = %q", md.EndpointPrefix)
+	b.p("// SigningName is the service name in SigV4 credential scopes.")
+	b.p("SigningName = %q", signing)
+	b.p("// ServiceID is the model's service id.")
+	b.p("ServiceID = %q", md.ServiceID)
+	b.p(")")
+	b.p("")
+
+	// Errors.
+	var errNames []string
+	for name, s := range g.m.Shapes {
+		if s.Exception {
+			errNames = append(errNames, name)
+		}
+	}
+	slices.Sort(errNames)
+	codeOf := map[string]string{}
+	b.p("// The errors the model declares. A shape without an error trait is sent")
+	b.p("// with its shape name as code, status 400, as the SDKs expect.")
+	b.p("var (")
+	for _, name := range errNames {
+		s := g.m.Shapes[name]
+		code, status, sender := name, 400, true
+		if s.Error != nil {
+			if s.Error.Code != "" {
+				code = s.Error.Code
+			}
+			if s.Error.HTTPStatusCode != 0 {
+				status = s.Error.HTTPStatusCode
+			}
+			sender = s.Error.SenderFault
+		}
+		if s.Fault {
+			sender = false
+		}
+		codeOf[name] = code
+		b.p("%s = awsproto.ErrorShape{Name: %q, Code: %q, Status: %d, Sender: %v}", exported(name), name, code, status, sender)
+	}
+	b.p(")")
+	b.p("")
+	b.p("// ErrorShapes lists the model's errors by shape name.")
+	b.p("var ErrorShapes = []awsproto.ErrorShape{")
+	for _, name := range errNames {
+		b.p("%s,", exported(name))
+	}
+	b.p("}")
+	b.p("")
+	for _, name := range errNames {
+		fn := "Err" + strings.TrimSuffix(exported(name), "Exception")
+		b.p("// %s returns a %s error (%s) with the formatted message.", fn, codeOf[name], name)
+		b.p("func %s(format string, args ...any) *awsproto.Error {", fn)
+		b.p("return %s.New(format, args...)", exported(name))
+		b.p("}")
+		b.p("")
+	}
+
+	// Operations.
+	b.p("// Operations lists the model's operations by name.")
+	b.p("var Operations = []awsproto.Operation{")
+	for _, op := range g.ops {
+		o := g.m.Operations[op]
+		unsigned := o.AuthType == "none" || slices.Contains(o.Auth, "smithy.api#noAuth")
+		var codes []string
+		for _, e := range o.Errors {
+			codes = append(codes, strconv.Quote(codeOf[e.Shape]))
+		}
+		errs := "nil"
+		if len(codes) > 0 {
+			errs = "[]string{" + strings.Join(codes, ", ") + "}"
+		}
+		b.p("{Name: %q, Unsigned: %v, Errors: %s},", op, unsigned, errs)
+	}
+	b.p("}")
+	b.p("")
+	b.p("// LookupOperation returns the operation named name.")
+	b.p("func LookupOperation(name string) (awsproto.Operation, bool) {")
+	b.p("switch name {")
+	for i, op := range g.ops {
+		b.p("case %q:", op)
+		b.p("return Operations[%d], true", i)
+	}
+	b.p("}")
+	b.p("return awsproto.Operation{}, false")
+	b.p("}")
+	b.p("")
+
+	// Handlers.
+	b.p("// Handlers holds one function per operation. A nil function is an")
+	b.p("// operation that is not built yet: Serve answers it with NotImplemented.")
+	b.p("type Handlers struct {")
+	for _, op := range g.ops {
+		b.p("%s func(context.Context, *%sInput) (*%sOutput, error)", op, op, op)
+	}
+	b.p("}")
+	b.p("")
+	b.p("// Serve decodes and checks the parameters of the awsQuery action, calls its")
+	b.p("// handler and returns the output to encode. An action the model does not")
+	b.p("// have, or a Version other than APIVersion, is InvalidAction.")
+	b.p("func (h *Handlers) Serve(ctx context.Context, action string, params url.Values) (awsproto.QueryResponse, error) {")
+	b.p(`if version := params.Get("Version"); version != APIVersion {`)
+	b.p("return nil, awsproto.InvalidAction(action, version)")
+	b.p("}")
+	b.p("switch action {")
+	for _, op := range g.ops {
+		b.p("case %q:", op)
+		b.p("if h.%s == nil {", op)
+		b.p("return nil, awsproto.NotImplemented(EndpointPrefix, action)")
+		b.p("}")
+		b.p("in := new(%sInput)", op)
+		b.p("if err := in.DecodeQuery(params); err != nil {")
+		b.p("return nil, err")
+		b.p("}")
+		b.p("out, err := h.%s(ctx, in)", op)
+		b.p("if err != nil {")
+		b.p("return nil, err")
+		b.p("}")
+		b.p("if out == nil {")
+		b.p("out = new(%sOutput)", op)
+		b.p("}")
+		b.p("return out, nil")
+	}
+	b.p("}")
+	b.p(`return nil, awsproto.InvalidAction(action, APIVersion)`)
+	b.p("}")
+	return b.Bytes()
+}

@@ -1,0 +1,14 @@
+// Package wire holds the AWS service models that cleanroom serves and the
+// code generated from them.
+//
+// models/ holds botocore's service models (service-2.json) for IAM and STS
+// without their documentation strings, copied with
+//
+//	go run ./gen strip SRC/service-2.json.gz models/NAME.json
+//
+// gen/ is the generator; iamwire and stswire are its output, made with
+// go generate ./internal/wire/... and committed.
+package wire
+
+//go:generate go run ./gen -model models/sts-2011-06-15.json -pkg stswire -out stswire
+//go:generate go run ./gen -model models/iam-2010-05-08.json -pkg iamwire -out iamwire
