@@ -8,9 +8,9 @@
 // measured the same way: cleanroom, moto's server, or a bare handler.
 //
 // The generator is meant to share the CPU with the server under test, so the
-// per-request path allocates only what the signer and net/http do: the
-// request, its headers and body reader are reused, the payload hash is
-// computed once, and latencies go into a fixed-size histogram per worker.
+// per-request path allocates little beyond what the signer and net/http do:
+// the request and its headers are reused, the payload hash is computed once,
+// and latencies go into a fixed-size histogram per worker.
 package loadgen
 
 import (
@@ -336,27 +336,12 @@ func targetURL(base *url.URL, path string) (string, error) {
 	return u.String(), nil
 }
 
-// A bodyReader is a worker's reusable request body. The transport may close a
-// request's body after RoundTrip returns, so the reader is reused only once it
-// has been closed.
-type bodyReader struct {
-	bytes.Reader
-	closed atomic.Bool
-}
-
-// Close marks the reader as free for the next request.
-func (b *bodyReader) Close() error {
-	b.closed.Store(true)
-	return nil
-}
-
 // A worker sends requests one after another over its own connection.
 type worker struct {
-	r    *run
-	tr   *http.Transport
-	req  *http.Request
-	body *bodyReader
-	buf  []byte
+	r   *run
+	tr  *http.Transport
+	req *http.Request
+	buf []byte
 
 	// completed and failed count every request, warm-up included, for the
 	// progress line; dials counts connections opened.
@@ -372,8 +357,7 @@ type worker struct {
 }
 
 func newWorker(ctx context.Context, r *run, cfg *Config, base *url.URL) (*worker, error) {
-	w := &worker{r: r, buf: make([]byte, 16<<10), body: new(bodyReader)}
-	w.body.closed.Store(true)
+	w := &worker{r: r, buf: make([]byte, 16<<10)}
 	dialer := &net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}
 	w.tr = &http.Transport{
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -424,12 +408,13 @@ func newWorker(ctx context.Context, r *run, cfg *Config, base *url.URL) (*worker
 func (w *worker) do(ctx context.Context, signAt time.Time) (status int, sent, done time.Time, err error) {
 	r := w.r
 	if len(r.body) > 0 {
-		if !w.body.closed.Load() {
-			w.body = new(bodyReader) // the transport still holds the last one
-		}
-		w.body.closed.Store(false)
-		w.body.Reset(r.body)
-		w.req.Body = w.body
+		// A fresh reader over the shared bytes, in io.NopCloser: net/http
+		// sends the headers and a body it knows to be in memory in one
+		// write, but flushes the headers apart, a second system call and
+		// packet, for a reader of any other type. (Nor could a reader be
+		// reused safely: the transport may finish with a body after
+		// RoundTrip returns.)
+		w.req.Body = io.NopCloser(bytes.NewReader(r.body))
 	}
 	if err := r.signer.SignHTTP(ctx, r.creds, w.req, r.payloadHash, r.service, r.region, signAt); err != nil {
 		now := r.now()
@@ -525,11 +510,13 @@ func (r *run) progress(cfg *Config, start time.Time, workers []*worker, stop <-c
 		if d := now.Sub(prevAt).Seconds(); d > 0 {
 			rate = float64(done-prevDone) / d
 		}
-		prevDone, prevAt = done, now
+		// The line describes the interval just ended, labelled by the
+		// phase it began in.
 		phase := "run"
-		if now.Before(r.measureStart) {
+		if prevAt.Before(r.measureStart) {
 			phase = "warm-up"
 		}
+		prevDone, prevAt = done, now
 		line := fmt.Sprintf("%5.1fs %-7s %d requests, %d errors, %.0f req/s",
 			now.Sub(start).Seconds(), phase, done, failed, rate)
 		if cfg.ProgressTerminal {
