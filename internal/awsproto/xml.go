@@ -134,15 +134,53 @@ func (w *XMLWriter) Blob(name string, b []byte) {
 // AppendTimestamp appends t as an ISO 8601 UTC timestamp: seconds, plus
 // milliseconds when t has a sub-second part.
 func AppendTimestamp(b []byte, t time.Time) []byte {
-	return t.UTC().AppendFormat(b, "2006-01-02T15:04:05.999Z")
+	t = t.UTC()
+	year, month, day := t.Date()
+	hour, minute, sec := t.Clock()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(b, "2006-01-02T15:04:05.999Z")
+	}
+	b = append(b,
+		byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
+		byte('0'+int(month)/10), byte('0'+int(month)%10), '-',
+		byte('0'+day/10), byte('0'+day%10), 'T',
+		byte('0'+hour/10), byte('0'+hour%10), ':',
+		byte('0'+minute/10), byte('0'+minute%10), ':',
+		byte('0'+sec/10), byte('0'+sec%10))
+	if ms := t.Nanosecond() / 1e6; ms > 0 {
+		b = append(b, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+		for b[len(b)-1] == '0' {
+			b = b[:len(b)-1]
+		}
+	}
+	return append(b, 'Z')
 }
+
+// textSafe and attrSafe mark the bytes that are copied unchanged into
+// character data and into attribute values.
+var textSafe, attrSafe = func() (text, attr [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		text[c] = c != '<' && c != '>' && c != '&'
+		attr[c] = text[c] && c != '"'
+	}
+	text['\n'], text['\t'] = true, true
+	return text, attr
+}()
 
 // appendEscaped appends s escaped for character data, or for a
 // double-quoted attribute value when attr is true.
 func appendEscaped(b []byte, s string, attr bool) []byte {
+	safe := &textSafe
+	if attr {
+		safe = &attrSafe
+	}
 	last := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if safe[c] {
+			i++
+			continue
+		}
 		var esc string
 		size := 1
 		switch {
@@ -152,19 +190,18 @@ func appendEscaped(b []byte, s string, attr bool) []byte {
 			esc = "&gt;"
 		case c == '&':
 			esc = "&amp;"
-		case c == '"' && attr:
+		case c == '"':
 			esc = "&quot;"
 		case c == '\r':
 			// A literal CR would be normalised away by the reader.
 			esc = "&#xD;"
-		case c == '\n' && attr:
+		case c == '\n':
 			esc = "&#xA;"
-		case c == '\t' && attr:
+		case c == '\t':
 			esc = "&#x9;"
-		case c == '\n' || c == '\t':
 		case c < 0x20:
 			esc = "\uFFFD"
-		case c >= utf8.RuneSelf:
+		default: // c >= utf8.RuneSelf
 			r, n := utf8.DecodeRuneInString(s[i:])
 			size = n
 			if (r == utf8.RuneError && n == 1) || r == 0xFFFE || r == 0xFFFF {

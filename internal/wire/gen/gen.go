@@ -18,7 +18,7 @@ type generator struct {
 	pkg       string
 	modelPath string
 
-	ops    []string // operation names, sorted
+	ops    []string          // operation names, sorted
 	nested map[string]string // nested structure shape → Go type name
 	enums  map[string]string // enum shape → Go type name
 
