@@ -204,7 +204,7 @@ func (v *Verifier) verify(ctx context.Context, r *http.Request, body []byte, hav
 			return nil, e.withS3("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header")
 		}
 	} else {
-		d := r.Header.Get("Date")
+		d := headerFirst(r.Header, "Date")
 		var err error
 		if t, err = http.ParseTime(d); err != nil {
 			// AWS's wording for an unparsable Date header was not found.
@@ -295,7 +295,7 @@ func (v *Verifier) verify(ctx context.Context, r *http.Request, body []byte, hav
 	}
 	token := a.SecurityToken
 	if token == "" {
-		token = r.Header.Get("X-Amz-Security-Token")
+		token = headerFirst(r.Header, "X-Amz-Security-Token")
 	}
 	if cred.SessionToken != "" {
 		if subtle.ConstantTimeCompare([]byte(token), []byte(cred.SessionToken)) != 1 {
@@ -311,7 +311,7 @@ func (v *Verifier) verify(ctx context.Context, r *http.Request, body []byte, hav
 
 	// The payload hash.
 	var bodyHash [2 * sha256.Size]byte
-	declared := r.Header.Get("X-Amz-Content-Sha256")
+	declared := headerFirst(r.Header, "X-Amz-Content-Sha256")
 	if declared == "" && a.Presigned {
 		declared = a.ContentSHA256
 	}
@@ -339,9 +339,9 @@ func (v *Verifier) verify(ctx context.Context, r *http.Request, body []byte, hav
 	bp := bufPool.Get().(*[]byte)
 	defer putBuf(bp)
 	path := requestPath(r)
-	s := signing{r: r, a: &a, amzDate: amzDate, key: &key, path: path, payload: payload, s3: s3}
-	if payload == "" {
-		s.bodyHash = bodyHash[:]
+	s := signing{
+		r: r, amzDate: amzDate, scope: a.scope, signedHeaders: a.SignedHeaders, signature: a.Signature,
+		presigned: a.Presigned, s3: s3, path: path, key: key, payload: payload, bodyHash: bodyHash,
 	}
 	ok, sts := s.try(bp, false, false)
 	if !ok && !s3 && normalizePath(path) != path {
@@ -407,17 +407,22 @@ func (v *Verifier) skewed(e *Error, amzDate string, now time.Time) *Error {
 		withField("MaxAllowedSkewMilliseconds", strconv.FormatInt(v.skew.Milliseconds(), 10))
 }
 
-// signing holds what one signature check needs.
+// signing holds what one signature check needs. It holds values, not
+// pointers to the caller's locals, so that it stays on the stack.
 type signing struct {
-	r       *http.Request
-	a       *Auth
-	amzDate string
-	key     *[sha256.Size]byte
-	path    string
-	payload string
-	// bodyHash is the hex SHA-256 of the body when payload is empty.
-	bodyHash []byte
-	s3       bool
+	r             *http.Request
+	amzDate       string
+	scope         string
+	signedHeaders string
+	signature     string
+	presigned     bool
+	s3            bool
+	path          string
+	key           [sha256.Size]byte
+	// payload is the declared payload hash; when empty, the body's hash is
+	// bodyHash.
+	payload  string
+	bodyHash [2 * sha256.Size]byte
 }
 
 // try computes the signature for one canonical-request variant and compares
@@ -433,7 +438,7 @@ func (s *signing) try(bp *[]byte, rawPath, dropToken bool) (bool, string) {
 	b = append(b, '\n')
 	b = append(b, s.amzDate...)
 	b = append(b, '\n')
-	b = append(b, s.a.scope...)
+	b = append(b, s.scope...)
 	b = append(b, '\n')
 	b = hex.AppendEncode(b, creqHash[:])
 	sig := hmacSHA256(s.key[:], b)
@@ -441,8 +446,8 @@ func (s *signing) try(bp *[]byte, rawPath, dropToken bool) (bool, string) {
 
 	var mine, theirs [2 * sha256.Size]byte
 	hex.Encode(mine[:], sig[:])
-	ok := len(s.a.Signature) == len(theirs) &&
-		copy(theirs[:], s.a.Signature) == len(theirs) &&
+	ok := len(s.signature) == len(theirs) &&
+		copy(theirs[:], s.signature) == len(theirs) &&
 		subtle.ConstantTimeCompare(mine[:], theirs[:]) == 1
 	if ok {
 		return true, ""
@@ -460,12 +465,23 @@ func (s *signing) appendCanonicalRequest(b []byte, rawPath, dropToken bool) []by
 	b = append(b, '\n')
 	b = appendCanonicalURI(b, s.path, s.s3, rawPath)
 	b = append(b, '\n')
-	b = appendCanonicalQuery(b, rawQuery(s.r), s.a.Presigned, dropToken)
+	b = appendCanonicalQuery(b, rawQuery(s.r), s.presigned, dropToken)
 	b = append(b, '\n')
-	b = appendCanonicalHeaders(b, s.r, s.a.SignedHeaders)
+	b = appendCanonicalHeaders(b, s.r, s.signedHeaders)
 	b = append(b, '\n')
-	b = append(b, s.payload...)
-	return append(b, s.bodyHash...)
+	if s.payload != "" {
+		return append(b, s.payload...)
+	}
+	return append(b, s.bodyHash[:]...)
+}
+
+// headerFirst returns the first value of a header given its canonical name
+// (Header.Get would canonicalize it again).
+func headerFirst(h http.Header, canonical string) string {
+	if v := h[canonical]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // signsHost reports whether the signed header list has host (or the HTTP/2
