@@ -84,6 +84,7 @@ type signOpts struct {
 	at                 time.Time
 	contentSHA256      string // sent (and signed) as X-Amz-Content-Sha256
 	disableURIEscaping bool   // as the SDK's S3 client signs
+	presignPayload     string // the payload hash to presign with, if not the default
 }
 
 func defaultOpts() signOpts {
@@ -125,6 +126,9 @@ func presign(t testing.TB, method, target string, expires int, o signOpts) signe
 	payload := sha256Hex(nil)
 	if o.service == "s3" {
 		payload = "UNSIGNED-PAYLOAD"
+	}
+	if o.presignPayload != "" {
+		payload = o.presignPayload
 	}
 	creds := aws.Credentials{AccessKeyID: o.id, SecretAccessKey: o.secret, SessionToken: o.token}
 	u, hdr, err := v4.NewSigner().PresignHTTP(context.Background(), creds, req, payload, o.service, o.region, o.at,
@@ -408,6 +412,21 @@ func TestSDKPresigned(t *testing.T) {
 		{"sts presigned GetCallerIdentity", v, presign(t, "GET", "https://sts.us-east-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15", 60, sts), 0},
 		{"sts presigned, used within 15 minutes past its expiry", at(5 * time.Minute), presign(t, "GET", "https://sts.us-east-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15", 60, sts), 0},
 		{"sts presigned, 16 minutes later", at(16 * time.Minute), presign(t, "GET", "https://sts.us-east-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15", 3600, sts), sigv4.KindRequestExpired},
+		{"sts presigned with UNSIGNED-PAYLOAD declared in the query", v, func() signed {
+			o := sts
+			o.presignPayload = "UNSIGNED-PAYLOAD"
+			return presign(t, "GET", "https://sts.us-east-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Content-Sha256=UNSIGNED-PAYLOAD", 60, o)
+		}(), 0},
+		{"sts presigned with UNSIGNED-PAYLOAD undeclared", v, func() signed {
+			o := sts
+			o.presignPayload = "UNSIGNED-PAYLOAD"
+			return presign(t, "GET", "https://sts.us-east-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15", 60, o)
+		}(), sigv4.KindSignatureDoesNotMatch},
+		{"sts presigned with another payload hash", v, func() signed {
+			o := sts
+			o.presignPayload = sha256Hex([]byte("x"))
+			return presign(t, "GET", "https://sts.us-east-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15", 60, o)
+		}(), sigv4.KindSignatureDoesNotMatch},
 		{"expired session", v, func() signed {
 			o := sess
 			o.id = expiredID
