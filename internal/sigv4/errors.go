@@ -91,7 +91,9 @@ type Field struct {
 // Error is an authentication failure. Message is AWS's text for the awsQuery
 // and JSON protocols; S3 words most faults differently, which Text reports.
 //
-// Fields never hold a secret key or a session token.
+// Neither holds a secret key or a session token, but like AWS's, a message
+// about a malformed Authorization header quotes the header, which may be a
+// client's bearer credential of another scheme: log the Kind, not the text.
 type Error struct {
 	Kind    Kind
 	Message string

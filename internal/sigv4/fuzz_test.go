@@ -200,3 +200,36 @@ func validValue(s string) bool {
 	}
 	return true
 }
+
+// FuzzVerifyRequest: Verify never panics on arbitrary signature parts,
+// dates, paths and query strings, and refuses them with an *Error.
+func FuzzVerifyRequest(f *testing.F) {
+	f.Add(goodAuthz, "20260504T102030Z", "/", "", "")
+	f.Add("AWS4-HMAC-SHA256 Credential="+akid+"/20260504/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-meta-a, Signature=00", "20260504T102030Z", "//x/../", "a=%zz&b", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD")
+	f.Add("", "", "/", "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential="+akid+"%2F20260504%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260504T102030Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=00", "")
+	f.Add("AWS4-HMAC-SHA256 Credential="+sessionID+"/20260504/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00", "20260504T102030Z", "/", "", "zz")
+	v := newVerifier(testLookup())
+	f.Fuzz(func(t *testing.T, authz, amzDate, path, rawQuery, contentSHA string) {
+		r := &http.Request{Method: "POST", Host: "sts.amazonaws.com", RequestURI: path, URL: &url.URL{Path: path, RawQuery: rawQuery}, Header: http.Header{}}
+		if authz != "" {
+			r.Header.Set("Authorization", authz)
+		}
+		if amzDate != "" {
+			r.Header.Set("X-Amz-Date", amzDate)
+		}
+		if contentSHA != "" {
+			r.Header.Set("X-Amz-Content-Sha256", contentSHA)
+			r.Header.Set("X-Amz-Meta-A", "b")
+		}
+		_, err := v.Verify(context.Background(), r, []byte(rawQuery))
+		var e *sigv4.Error
+		if err == nil || !errors.As(err, &e) {
+			t.Fatalf("got %v, want an *Error", err)
+		}
+		for _, p := range []string{"query", "json", "restjson", "restxml"} {
+			if e.Code(p) == "" || e.Text(p) == "" || e.Status(p) < 400 {
+				t.Fatalf("%v in %s: code %q text %q status %d", e.Kind, p, e.Code(p), e.Text(p), e.Status(p))
+			}
+		}
+	})
+}

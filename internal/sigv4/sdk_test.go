@@ -7,7 +7,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -515,7 +517,7 @@ func TestResult(t *testing.T) {
 		t.Errorf("seed signature %q", res.Signature)
 	}
 	// The signing key is the one the suite's derivation gives.
-	if res.SigningKey != deriveKeyForTest(sessionKey, "20260504", "us-east-1", "sts") {
+	if [32]byte(res.SigningKey) != deriveKeyForTest(sessionKey, "20260504", "us-east-1", "sts") {
 		t.Errorf("signing key differs")
 	}
 }
@@ -580,5 +582,27 @@ func TestLookupFailure(t *testing.T) {
 	}))
 	if _, err := v.Verify(context.Background(), s.req, s.body); kindOf(err) != sigv4.KindUnknownKey {
 		t.Fatalf("wrapped ErrUnknownKey: %v", err)
+	}
+}
+
+// Printing or logging a credential or a result reveals no secret.
+func TestNoSecretsPrinted(t *testing.T) {
+	o := defaultOpts()
+	o.id, o.secret, o.token = sessionID, sessionKey, token
+	s := sign(t, "POST", "https://sts.us-east-1.amazonaws.com/", []byte(stsBody), formHeader(), o)
+	res, err := newVerifier(testLookup()).Verify(context.Background(), s.req, s.body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged bytes.Buffer
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("x", "result", res, "credential", testLookup()[sessionID])
+	key := hex.EncodeToString(res.SigningKey[:])
+	for _, out := range []string{fmt.Sprintf("%v %+v %v", res, res, testLookup()[sessionID]), fmt.Sprintf("%+v", *res), logged.String()} {
+		if strings.Contains(out, sessionKey) || strings.Contains(out, token) || strings.Contains(out, key) || strings.Contains(out, strings.Trim(fmt.Sprint(res.SigningKey[:4]), "[]")) {
+			t.Errorf("secret printed: %s", out)
+		}
+		if !strings.Contains(out, sessionID) {
+			t.Errorf("access key id missing: %s", out)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
@@ -27,6 +28,22 @@ type Credential struct {
 	// Active is false for a deactivated long-term key, which is refused like
 	// an unknown one.
 	Active bool
+}
+
+// String describes c without its secret key or session token, so that a
+// credential printed by mistake reveals neither.
+func (c Credential) String() string {
+	s := "sigv4.Credential{AccessKeyID: " + c.AccessKeyID + ", Active: " + strconv.FormatBool(c.Active)
+	if c.SessionToken != "" {
+		s += ", Temporary, Expires: " + c.Expires.UTC().Format(time.RFC3339)
+	}
+	return s + "}"
+}
+
+// LogValue logs c without its secret key or session token.
+func (c Credential) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("access_key_id", c.AccessKeyID), slog.Bool("active", c.Active),
+		slog.Bool("temporary", c.SessionToken != ""), slog.Time("expires", c.Expires))
 }
 
 // Lookup finds the credential of an access key id. It returns ErrUnknownKey
@@ -129,13 +146,31 @@ type Result struct {
 	Signature string
 	// SigningKey is the derived key for the credential scope, which
 	// aws-chunked chunk signatures are computed with.
-	SigningKey [sha256.Size]byte
+	SigningKey SigningKey
 
 	scope string
 }
 
+// SigningKey is a derived SigV4 signing key. It prints as "[redacted]".
+type SigningKey [sha256.Size]byte
+
+// String implements fmt.Stringer without revealing the key.
+func (SigningKey) String() string { return "[redacted]" }
+
 // Scope returns the credential scope, DATE/REGION/SERVICE/aws4_request.
 func (r *Result) Scope() string { return r.scope }
+
+// String describes r without its signing key or session token.
+func (r *Result) String() string {
+	return "sigv4.Result{AccessKeyID: " + r.AccessKeyID + ", Scope: " + r.scope + ", AmzDate: " + r.AmzDate +
+		", Presigned: " + strconv.FormatBool(r.Presigned) + ", PayloadHash: " + r.PayloadHash + "}"
+}
+
+// LogValue logs r without its signing key or session token.
+func (r *Result) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("access_key_id", r.AccessKeyID), slog.String("scope", r.scope),
+		slog.String("amz_date", r.AmzDate), slog.Bool("presigned", r.Presigned), slog.String("payload_hash", r.PayloadHash))
+}
 
 // SignedHeaderNames returns the signed header names.
 func (r *Result) SignedHeaderNames() []string { return splitSigned(r.SignedHeaders) }
@@ -382,7 +417,7 @@ func (v *Verifier) verify(ctx context.Context, r *http.Request, body []byte, hav
 		PayloadHash:   payload,
 		Streaming:     strings.HasPrefix(payload, streamingPrefix),
 		Signature:     a.Signature,
-		SigningKey:    key,
+		SigningKey:    SigningKey(key),
 		scope:         a.scope,
 	}
 	res.Credential.SecretKey = ""
