@@ -126,7 +126,7 @@ func (s *Service) LookupAccessKey(ctx context.Context, accessKeyID string) (Key,
 		return e.key, nil
 	}
 	var rec *accessKeyRec
-	if err := s.view(ctx, func(r store.Reader) error {
+	if err := s.view(ctx, func(r store.Reader) (err error) {
 		rec, err = getRec[accessKeyRec](ctx, r, key("", kindAccessKey, accessKeyID))
 		return err
 	}); err != nil {
@@ -187,7 +187,7 @@ func (s *Service) UserCaller(ctx context.Context, account, userName string) (ide
 		return *cl, nil
 	}
 	var rec *userRec
-	if err := s.view(ctx, func(r store.Reader) error {
+	if err := s.view(ctx, func(r store.Reader) (err error) {
 		rec, err = getRec[userRec](ctx, r, key(account, kindUser, lower(userName)))
 		return err
 	}); err != nil {
@@ -223,7 +223,7 @@ func (s *Service) GetRoleForAssume(ctx context.Context, account, roleName string
 		return ar, nil
 	}
 	var rec *roleRec
-	if err := s.view(ctx, func(r store.Reader) error {
+	if err := s.view(ctx, func(r store.Reader) (err error) {
 		rec, err = getRec[roleRec](ctx, r, key(account, kindRole, lower(roleName)))
 		return err
 	}); err != nil {
@@ -293,7 +293,7 @@ func (s *Service) IdentityPolicies(ctx context.Context, account, principalARN st
 		return nil, err
 	}
 	var ps *gathered
-	if err := s.view(ctx, func(r store.Reader) error {
+	if err := s.view(ctx, func(r store.Reader) (err error) {
 		ps, err = s.gather(ctx, r, account, kind, name)
 		return err
 	}); err != nil {
