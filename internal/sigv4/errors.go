@@ -163,8 +163,10 @@ func (e *Error) Text(protocol string) string {
 		return e.s3Message
 	}
 	switch e.Kind {
-	case KindMissingAuthenticationToken, KindHeadersNotSigned:
+	case KindMissingAuthenticationToken:
 		return "Access Denied"
+	case KindHeadersNotSigned:
+		return "There were headers present in the request which were not signed"
 	case KindSignatureDoesNotMatch:
 		return msgS3SignatureDoesNotMatch
 	case KindRequestExpired, KindRequestNotYetValid:

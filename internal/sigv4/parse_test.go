@@ -322,7 +322,7 @@ func TestS3Texts(t *testing.T) {
 		sigv4.KindPresignNotYetValid:    "Request is not yet valid",
 		sigv4.KindExpiredToken:          "The provided token has expired.",
 		sigv4.KindInvalidToken:          "The provided token is malformed or otherwise invalid.",
-		sigv4.KindHeadersNotSigned:      "Access Denied",
+		sigv4.KindHeadersNotSigned:      "There were headers present in the request which were not signed",
 	}
 	for k, want := range cases {
 		e := &sigv4.Error{Kind: k, Message: "query text"}
@@ -332,5 +332,50 @@ func TestS3Texts(t *testing.T) {
 		if got := e.Text("query"); got != "query text" {
 			t.Errorf("%v: query text %q", k, got)
 		}
+	}
+}
+
+// TestMaxSkew: a shorter allowed skew, worded like AWS's 5-minute services
+// ("Signature expired: 20150411T064107Z is now earlier than 20150411T064135Z
+// (20150411T064635Z - 5 min.)").
+func TestMaxSkew(t *testing.T) {
+	v := sigv4.New(testLookup(), sigv4.Options{Now: func() time.Time { return now }, MaxSkew: 5 * time.Minute})
+	o := defaultOpts()
+	o.at = now.Add(-6 * time.Minute)
+	s := sign(t, "POST", "https://sts.us-east-1.amazonaws.com/", []byte(stsBody), formHeader(), o)
+	_, err := v.Verify(context.Background(), s.req, s.body)
+	var e *sigv4.Error
+	if !errors.As(err, &e) || e.Kind != sigv4.KindRequestExpired ||
+		e.Message != "Signature expired: 20260504T101430Z is now earlier than 20260504T101530Z (20260504T102030Z - 5 min.)" {
+		t.Fatalf("got %v", err)
+	}
+	want := []sigv4.Field{{"RequestTime", "20260504T101430Z"}, {"ServerTime", "2026-05-04T10:20:30Z"}, {"MaxAllowedSkewMilliseconds", "300000"}}
+	if len(e.Fields) != len(want) {
+		t.Fatalf("fields %v", e.Fields)
+	}
+	for i := range want {
+		if e.Fields[i] != want[i] {
+			t.Errorf("field %d: %v, want %v", i, e.Fields[i], want[i])
+		}
+	}
+}
+
+// S3 names the headers it found unsigned (Amazon S3 API Reference, "Error
+// responses": AccessDenied with HeadersNotSigned).
+func TestHeadersNotSignedField(t *testing.T) {
+	o := defaultOpts()
+	o.service, o.disableURIEscaping, o.contentSHA256 = "s3", true, "UNSIGNED-PAYLOAD"
+	s := sign(t, "PUT", "https://s3.us-east-1.amazonaws.com/bucket/key", []byte("x"), nil, o)
+	s.req.Header.Set("X-Amz-Meta-B", "2")
+	s.req.Header.Set("X-Amz-Acl", "private")
+	s.req.Header.Set("X-Amzn-Trace-Id", "not an x-amz- header")
+	_, err := newVerifier(testLookup()).Verify(context.Background(), s.req, s.body)
+	var e *sigv4.Error
+	if !errors.As(err, &e) || e.Kind != sigv4.KindHeadersNotSigned || len(e.Fields) != 1 ||
+		e.Fields[0] != (sigv4.Field{Name: "HeadersNotSigned", Value: "x-amz-acl, x-amz-meta-b"}) {
+		t.Fatalf("got %v %+v", err, e)
+	}
+	if e.Code("restxml") != "AccessDenied" || e.Status("restxml") != 403 || e.Text("restxml") != "There were headers present in the request which were not signed" {
+		t.Errorf("S3 answer %s %d %q", e.Code("restxml"), e.Status("restxml"), e.Text("restxml"))
 	}
 }

@@ -311,12 +311,11 @@ func (v *Verifier) verify(ctx context.Context, r *http.Request, body []byte, hav
 		// header-signed ones whatever X-Amz-Expires says: STS answers a
 		// presigned GetCallerIdentity up to 15 minutes after X-Amz-Date and
 		// no later (aws/aws-sdk-go#2167, aws/aws-sdk-ruby#2887).
-		mins := strconv.FormatInt(int64(v.skew/time.Minute), 10) + " min.)"
 		if lo := now.Add(-v.skew); t.Before(lo) {
-			return nil, v.skewed(fail(KindRequestExpired, "Signature expired: "+amzDate+" is now earlier than "+formatAmzDate(lo)+" ("+formatAmzDate(now)+" - "+mins), amzDate, now)
+			return nil, v.skewed(fail(KindRequestExpired, "Signature expired: "+amzDate+" is now earlier than "+formatAmzDate(lo)+" ("+formatAmzDate(now)+" - "+v.skewText()+")"), amzDate, now)
 		}
 		if hi := now.Add(v.skew); t.After(hi) {
-			return nil, v.skewed(fail(KindRequestNotYetValid, "Signature not yet current: "+amzDate+" is still later than "+formatAmzDate(hi)+" ("+formatAmzDate(now)+" + "+mins), amzDate, now)
+			return nil, v.skewed(fail(KindRequestNotYetValid, "Signature not yet current: "+amzDate+" is still later than "+formatAmzDate(hi)+" ("+formatAmzDate(now)+" + "+v.skewText()+")"), amzDate, now)
 		}
 	}
 
@@ -442,6 +441,14 @@ func putBuf(bp *[]byte) {
 	if cap(*bp) <= 64<<10 {
 		bufPool.Put(bp)
 	}
+}
+
+// skewText is the allowed skew as AWS words it in its messages: "15 min.".
+func (v *Verifier) skewText() string {
+	if v.skew%time.Minute == 0 {
+		return strconv.FormatInt(int64(v.skew/time.Minute), 10) + " min."
+	}
+	return v.skew.String()
 }
 
 // skewed adds S3's fields for RequestTimeTooSkewed.
