@@ -26,8 +26,17 @@ type generator struct {
 	encodeStructs map[string]bool // nested structures reached from outputs
 	checked       map[string]bool // shapes reached from inputs that have constraints
 
-	regexps map[string]string // pattern → Go variable name
-	skipped map[string]string // pattern → why it is not checked
+	regexps  map[string]string   // pattern → Go variable name
+	matchers map[string]*matcher // pattern → hand-written matcher, instead of a regexp
+	skipped  map[string]string   // pattern → why it is not checked
+}
+
+// matcher is a pattern that is one character class repeated (the common
+// form, e.g. [\w+=,.@-]+): it is checked by an awsproto.RepeatedClass
+// rather than by the regexp engine, which matters for policy documents.
+type matcher struct {
+	name  string // Go variable
+	goPat string
 }
 
 func newGenerator(m *model, pkg, modelPath string) (*generator, error) {
@@ -39,6 +48,7 @@ func newGenerator(m *model, pkg, modelPath string) (*generator, error) {
 		encodeStructs: map[string]bool{},
 		checked:       map[string]bool{},
 		regexps:       map[string]string{},
+		matchers:      map[string]*matcher{},
 		skipped:       map[string]string{},
 	}
 	for name := range m.Operations {
@@ -266,10 +276,11 @@ func (g *generator) header(b *buf, imports ...string) {
 func (g *generator) generate() (map[string][]byte, error) {
 	files := map[string][]byte{}
 	for name, fn := range map[string]func() []byte{
-		"types_gen.go":   g.genTypes,
-		"decode_gen.go":  g.genDecode,
-		"encode_gen.go":  g.genEncode,
-		"service_gen.go": g.genService,
+		"types_gen.go":         g.genTypes,
+		"decode_gen.go":        g.genDecode,
+		"encode_gen.go":        g.genEncode,
+		"service_gen.go":       g.genService,
+		"patterns_gen_test.go": g.genPatternTest,
 	} {
 		src := fn()
 		out, err := format.Source(src)
@@ -455,24 +466,29 @@ func (g *generator) genDecode() []byte {
 	imports = append(imports, "github.com/cleanroom-dev/cleanroom/internal/awsproto")
 	slices.Sort(imports[:len(imports)-1])
 	g.header(&b, imports...)
-	if len(g.regexps) > 0 || len(g.skipped) > 0 {
-		b.p("// Patterns of the model, translated from Java regular expressions (AWS")
-		b.p("// checks them with Java's String.matches, so they must match the whole")
-		b.p("// value). \\uXXXX escapes are read as Java reads them: exactly four hex")
-		b.p("// digits.")
-		b.p("var (")
-		pats := sortedKeys(g.regexps)
-		slices.SortFunc(pats, func(a, b string) int { return strings.Compare(g.regexps[a], g.regexps[b]) })
-		for _, pat := range pats {
-			goPat, _ := translatePattern(pat)
-			b.p("// %s", pat)
-			b.p("%s = regexp.MustCompile(%s)", g.regexps[pat], goQuote(goPat))
-		}
-		b.p(")")
-		b.p("")
-		for _, pat := range sortedKeys(g.skipped) {
-			b.p("// The pattern %s is not checked: %s.", pat, g.skipped[pat])
-		}
+	b.p("// Patterns of the model are translated from Java regular expressions: AWS")
+	b.p("// checks them with Java's String.matches, so they must match the whole")
+	b.p("// value, and \\uXXXX escapes are read as Java reads them, exactly four hex")
+	b.p("// digits. A pattern that is one character class repeated is checked by an")
+	b.p("// awsproto.RepeatedClass (classXxx), the others by Go's regexp engine (reXxx).")
+	b.p("var (")
+	pats := sortedKeys(g.matchers)
+	slices.SortFunc(pats, func(a, b string) int { return strings.Compare(g.matchers[a].name, g.matchers[b].name) })
+	for _, pat := range pats {
+		b.p("// %s", pat)
+		b.p("%s = awsproto.MustRepeatedClass(%s)", g.matchers[pat].name, goQuote(g.matchers[pat].goPat))
+	}
+	pats = sortedKeys(g.regexps)
+	slices.SortFunc(pats, func(a, b string) int { return strings.Compare(g.regexps[a], g.regexps[b]) })
+	for _, pat := range pats {
+		goPat, _ := translatePattern(pat)
+		b.p("// %s", pat)
+		b.p("%s = regexp.MustCompile(%s)", g.regexps[pat], goQuote(goPat))
+	}
+	b.p(")")
+	b.p("")
+	for _, pat := range sortedKeys(g.skipped) {
+		b.p("// The pattern %s is not checked: %s.", pat, g.skipped[pat])
 		b.p("")
 	}
 	b.Write(body.Bytes())
@@ -507,9 +523,46 @@ func (g *generator) nameRegexps() {
 	for _, name := range sortedKeys(g.checked) {
 		pat := g.m.Shapes[name].Pattern
 		if v, ok := g.regexps[pat]; ok && v == "" {
+			goPat, _ := translatePattern(pat)
+			if _, ok := awsproto.ParseRepeatedClass(goPat); ok {
+				g.matchers[pat] = &matcher{name: "class" + exported(name), goPat: goPat}
+				delete(g.regexps, pat)
+				continue
+			}
 			g.regexps[pat] = "re" + exported(name)
 		}
 	}
+}
+
+// genPatternTest writes a fuzz test that checks each matcher against the
+// regexp it replaces.
+func (g *generator) genPatternTest() []byte {
+	var b buf
+	g.header(&b, "regexp", "testing")
+	b.p("// FuzzPatternMatchers checks the hand-written matchers of the model's")
+	b.p("// patterns against Go's regexp engine.")
+	b.p("func FuzzPatternMatchers(f *testing.F) {")
+	b.p("matchers := []struct {")
+	b.p("match func(string) bool")
+	b.p("re    *regexp.Regexp")
+	b.p("}{")
+	for _, pat := range sortedKeys(g.matchers) {
+		m := g.matchers[pat]
+		b.p("{%s.Match, regexp.MustCompile(%s)},", m.name, goQuote(m.goPat))
+	}
+	b.p("}")
+	b.p("for _, s := range []string{\"\", \"a\", \"Bob+1@x.com\", \"a b\", \"/p/\", \"\\x00\\xff\", \"\\u00e9\\u0100\", \"123456\", \"\\U0001F600\"} {")
+	b.p("f.Add(s)")
+	b.p("}")
+	b.p("f.Fuzz(func(t *testing.T, s string) {")
+	b.p("for _, m := range matchers {")
+	b.p("if got, want := m.match(s), m.re.MatchString(s); got != want {")
+	b.p("t.Fatalf(\"%%s on %%q: matcher %%v, regexp %%v\", m.re, s, got, want)")
+	b.p("}")
+	b.p("}")
+	b.p("})")
+	b.p("}")
+	return b.Bytes()
 }
 
 // translatePattern turns a model pattern (Java syntax) into an anchored Go
@@ -772,7 +825,11 @@ func (g *generator) checkFunc(b *buf, name string) {
 		}
 		lengthChecks("utf8.RuneCountInString("+value+")", value)
 		if s.Pattern != "" {
-			if re, ok := g.regexpFor(s.Pattern); ok {
+			if m := g.matchers[s.Pattern]; m != nil {
+				b.p("if !%s.Match(%s) {", m.name, value)
+				fail(value, awsproto.PatternConstraint(s.Pattern))
+				b.p("}")
+			} else if re, ok := g.regexpFor(s.Pattern); ok {
 				b.p("if !%s.MatchString(%s) {", re, value)
 				fail(value, awsproto.PatternConstraint(s.Pattern))
 				b.p("}")

@@ -11,61 +11,62 @@ import (
 	"github.com/cleanroom-dev/cleanroom/internal/awsproto"
 )
 
-// Patterns of the model, translated from Java regular expressions (AWS
+// Patterns of the model are translated from Java regular expressions: AWS
 // checks them with Java's String.matches, so they must match the whole
-// value). \uXXXX escapes are read as Java reads them: exactly four hex
-// digits.
+// value, and \uXXXX escapes are read as Java reads them, exactly four hex
+// digits. A pattern that is one character class repeated is checked by an
+// awsproto.RepeatedClass (classXxx), the others by Go's regexp engine (reXxx).
 var (
 	// [\w]+
-	reAccessKeyIdType = regexp.MustCompile(`^(?:[\w]+)$`)
+	classAccessKeyIdType = awsproto.MustRepeatedClass(`^(?:[\w]+)$`)
+	// [\d]+
+	classAuthenticationCodeType = awsproto.MustRepeatedClass(`^(?:[\d]+)$`)
+	// [\u0009\u000A\u000D\u0020-\u00FF]+
+	classCertificateBodyType = awsproto.MustRepeatedClass(`^(?:[\x{0009}\x{000A}\x{000D}\x{0020}-\x{00FF}]+)$`)
+	// [\w+=,.@-]+
+	classCustomSuffixType = awsproto.MustRepeatedClass(`^(?:[\w+=,.@-]+)$`)
+	// [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*
+	classDelegationRequestDescriptionType = awsproto.MustRepeatedClass(`^(?:[\x{0009}\x{000A}\x{000D}\x{0020}-\x{007E}\x{00A1}-\x{00FF}]*)$`)
+	// [\w-]+
+	classDelegationRequestIdType = awsproto.MustRepeatedClass(`^(?:[\w-]+)$`)
+	// [\u0020-\u00FF]+
+	classMarkerType = awsproto.MustRepeatedClass(`^(?:[\x{0020}-\x{00FF}]+)$`)
+	// ^[a-zA-Z0-9:_.-]+$
+	classNotificationChannelType = awsproto.MustRepeatedClass(`^(?:^[a-zA-Z0-9:_.-]+$)$`)
+	// ^[a-zA-Z0-9:/+=,.@_-]+$
+	classOwnerIdType = awsproto.MustRepeatedClass(`^(?:^[a-zA-Z0-9:/+=,.@_-]+$)$`)
+	// [ -~]+
+	classPolicyParameterNameType = awsproto.MustRepeatedClass(`^(?:[ -~]+)$`)
+	// [A-Z0-9]+
+	classPrivateKeyIdType = awsproto.MustRepeatedClass(`^(?:[A-Z0-9]+)$`)
+	// [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]+
+	classRequestorWorkflowIdType = awsproto.MustRepeatedClass(`^(?:[\x{0009}\x{000A}\x{000D}\x{0020}-\x{007E}\x{00A1}-\x{00FF}]+)$`)
+	// [\w._-]+
+	classSAMLProviderNameType = awsproto.MustRepeatedClass(`^(?:[\w._-]+)$`)
+	// [\w+=/:,.@-]+
+	classSerialNumberType = awsproto.MustRepeatedClass(`^(?:[\w+=/:,.@-]+)$`)
+	// [\w-]*
+	classServiceNamespaceType = awsproto.MustRepeatedClass(`^(?:[\w-]*)$`)
+	// [\p{L}\p{Z}\p{N}_.:/=+\-@]+
+	classTagKeyType = awsproto.MustRepeatedClass(`^(?:[\p{L}\p{Z}\p{N}_.:/=+\-@]+)$`)
+	// [\p{L}\p{Z}\p{N}_.:/=+\-@]*
+	classTagValueType = awsproto.MustRepeatedClass(`^(?:[\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`)
 	// \d{12}
 	reAccountIdType = regexp.MustCompile(`^(?:\d{12})$`)
-	// [\d]+
-	reAuthenticationCodeType = regexp.MustCompile(`^(?:[\d]+)$`)
-	// [\u0009\u000A\u000D\u0020-\u00FF]+
-	reCertificateBodyType = regexp.MustCompile(`^(?:[\x{0009}\x{000A}\x{000D}\x{0020}-\x{00FF}]+)$`)
-	// [\w+=,.@-]+
-	reCustomSuffixType = regexp.MustCompile(`^(?:[\w+=,.@-]+)$`)
-	// [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*
-	reDelegationRequestDescriptionType = regexp.MustCompile(`^(?:[\x{0009}\x{000A}\x{000D}\x{0020}-\x{007E}\x{00A1}-\x{00FF}]*)$`)
-	// [\w-]+
-	reDelegationRequestIdType = regexp.MustCompile(`^(?:[\w-]+)$`)
-	// [\u0020-\u00FF]+
-	reMarkerType = regexp.MustCompile(`^(?:[\x{0020}-\x{00FF}]+)$`)
-	// ^[a-zA-Z0-9:_.-]+$
-	reNotificationChannelType = regexp.MustCompile(`^(?:^[a-zA-Z0-9:_.-]+$)$`)
 	// ^o-[0-9a-z]{10,32}\/r-[0-9a-z]{4,32}[0-9a-z-\/]*
 	reOrganizationsEntityPathType = regexp.MustCompile(`^(?:^o-[0-9a-z]{10,32}\/r-[0-9a-z]{4,32}[0-9a-z-\/]*)$`)
 	// ^p-[0-9a-zA-Z_]{8,128}$
 	reOrganizationsPolicyIdType = regexp.MustCompile(`^(?:^p-[0-9a-zA-Z_]{8,128}$)$`)
-	// ^[a-zA-Z0-9:/+=,.@_-]+$
-	reOwnerIdType = regexp.MustCompile(`^(?:^[a-zA-Z0-9:/+=,.@_-]+$)$`)
 	// \u002F[\u0021-\u007F]*
 	rePathPrefixType = regexp.MustCompile(`^(?:\x{002F}[\x{0021}-\x{007F}]*)$`)
 	// (\u002F)|(\u002F[\u0021-\u007E]+\u002F)
 	rePathType = regexp.MustCompile(`^(?:(\x{002F})|(\x{002F}[\x{0021}-\x{007E}]+\x{002F}))$`)
-	// [ -~]+
-	rePolicyParameterNameType = regexp.MustCompile(`^(?:[ -~]+)$`)
 	// ((/[A-Za-z0-9\.,\+@=_-]+)*)/
 	rePolicyPathType = regexp.MustCompile(`^(?:((/[A-Za-z0-9\.,\+@=_-]+)*)/)$`)
 	// v[1-9][0-9]*(\.[A-Za-z0-9-]*)?
 	rePolicyVersionIdType = regexp.MustCompile(`^(?:v[1-9][0-9]*(\.[A-Za-z0-9-]*)?)$`)
-	// [A-Z0-9]+
-	rePrivateKeyIdType = regexp.MustCompile(`^(?:[A-Z0-9]+)$`)
 	// ^http(s?)://[a-zA-Z0-9._/-]*(\?[a-zA-Z0-9._=&-]*)?(#[a-zA-Z0-9._/-]*)?$
 	reRedirectUrlType = regexp.MustCompile(`^(?:^http(s?)://[a-zA-Z0-9._/-]*(\?[a-zA-Z0-9._=&-]*)?(#[a-zA-Z0-9._/-]*)?$)$`)
-	// [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]+
-	reRequestorWorkflowIdType = regexp.MustCompile(`^(?:[\x{0009}\x{000A}\x{000D}\x{0020}-\x{007E}\x{00A1}-\x{00FF}]+)$`)
-	// [\w._-]+
-	reSAMLProviderNameType = regexp.MustCompile(`^(?:[\w._-]+)$`)
-	// [\w+=/:,.@-]+
-	reSerialNumberType = regexp.MustCompile(`^(?:[\w+=/:,.@-]+)$`)
-	// [\w-]*
-	reServiceNamespaceType = regexp.MustCompile(`^(?:[\w-]*)$`)
-	// [\p{L}\p{Z}\p{N}_.:/=+\-@]+
-	reTagKeyType = regexp.MustCompile(`^(?:[\p{L}\p{Z}\p{N}_.:/=+\-@]+)$`)
-	// [\p{L}\p{Z}\p{N}_.:/=+\-@]*
-	reTagValueType = regexp.MustCompile(`^(?:[\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`)
 )
 
 // The pattern ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$ is not checked: lookaround or atomic group.
@@ -5075,7 +5076,7 @@ func checkSAMLProviderNameType(vs *awsproto.Validation, parent, name string, v s
 	} else if n < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reSAMLProviderNameType.MatchString(v) {
+	if !classSAMLProviderNameType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w._-]+`)
 	}
 }
@@ -5087,7 +5088,7 @@ func checkAccessKeyIdType(vs *awsproto.Validation, parent, name string, v string
 	} else if n < 16 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 16`)
 	}
-	if !reAccessKeyIdType.MatchString(v) {
+	if !classAccessKeyIdType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w]+`)
 	}
 }
@@ -5142,7 +5143,7 @@ func checkAuthenticationCodeType(vs *awsproto.Validation, parent, name string, v
 	} else if n < 6 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 6`)
 	}
-	if !reAuthenticationCodeType.MatchString(v) {
+	if !classAuthenticationCodeType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\d]+`)
 	}
 }
@@ -5154,7 +5155,7 @@ func checkCertificateBodyType(vs *awsproto.Validation, parent, name string, v st
 	} else if n < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reCertificateBodyType.MatchString(v) {
+	if !classCertificateBodyType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+`)
 	}
 }
@@ -5166,7 +5167,7 @@ func checkCertificateChainType(vs *awsproto.Validation, parent, name string, v s
 	} else if n < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reCertificateBodyType.MatchString(v) {
+	if !classCertificateBodyType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+`)
 	}
 }
@@ -5178,7 +5179,7 @@ func checkCertificateIdType(vs *awsproto.Validation, parent, name string, v stri
 	} else if n < 24 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 24`)
 	}
-	if !reAccessKeyIdType.MatchString(v) {
+	if !classAccessKeyIdType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w]+`)
 	}
 }
@@ -5208,7 +5209,7 @@ func checkCustomSuffixType(vs *awsproto.Validation, parent, name string, v strin
 	} else if n < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reCustomSuffixType.MatchString(v) {
+	if !classCustomSuffixType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w+=,.@-]+`)
 	}
 }
@@ -5218,7 +5219,7 @@ func checkDelegationRequestDescriptionType(vs *awsproto.Validation, parent, name
 	if utf8.RuneCountInString(v) > 1000 {
 		vs.Fail(parent, name, v, `Member must have length less than or equal to 1000`)
 	}
-	if !reDelegationRequestDescriptionType.MatchString(v) {
+	if !classDelegationRequestDescriptionType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`)
 	}
 }
@@ -5230,7 +5231,7 @@ func checkDelegationRequestIdType(vs *awsproto.Validation, parent, name string, 
 	} else if n < 16 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 16`)
 	}
-	if !reDelegationRequestIdType.MatchString(v) {
+	if !classDelegationRequestIdType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w-]+`)
 	}
 }
@@ -5251,7 +5252,7 @@ func checkExistingUserNameType(vs *awsproto.Validation, parent, name string, v s
 	} else if n < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reCustomSuffixType.MatchString(v) {
+	if !classCustomSuffixType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w+=,.@-]+`)
 	}
 }
@@ -5272,7 +5273,7 @@ func checkGroupNameType(vs *awsproto.Validation, parent, name string, v string) 
 	} else if n < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reCustomSuffixType.MatchString(v) {
+	if !classCustomSuffixType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w+=,.@-]+`)
 	}
 }
@@ -5284,7 +5285,7 @@ func checkInstanceProfileNameType(vs *awsproto.Validation, parent, name string, 
 	} else if n < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reCustomSuffixType.MatchString(v) {
+	if !classCustomSuffixType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w+=,.@-]+`)
 	}
 }
@@ -5314,7 +5315,7 @@ func checkMarkerType(vs *awsproto.Validation, parent, name string, v string) {
 	} else if n < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reMarkerType.MatchString(v) {
+	if !classMarkerType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\u0020-\u00FF]+`)
 	}
 }
@@ -5351,7 +5352,7 @@ func checkNotesType(vs *awsproto.Validation, parent, name string, v string) {
 	if utf8.RuneCountInString(v) > 500 {
 		vs.Fail(parent, name, v, `Member must have length less than or equal to 500`)
 	}
-	if !reDelegationRequestDescriptionType.MatchString(v) {
+	if !classDelegationRequestDescriptionType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`)
 	}
 }
@@ -5363,7 +5364,7 @@ func checkNotificationChannelType(vs *awsproto.Validation, parent, name string, 
 	} else if n < 2 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 2`)
 	}
-	if !reNotificationChannelType.MatchString(v) {
+	if !classNotificationChannelType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: ^[a-zA-Z0-9:_.-]+$`)
 	}
 }
@@ -5394,7 +5395,7 @@ func checkOwnerIdType(vs *awsproto.Validation, parent, name string, v string) {
 	} else if n < 20 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 20`)
 	}
-	if !reOwnerIdType.MatchString(v) {
+	if !classOwnerIdType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/+=,.@_-]+$`)
 	}
 }
@@ -5415,7 +5416,7 @@ func checkPasswordType(vs *awsproto.Validation, parent, name string, v string) {
 	} else if n < 1 {
 		vs.FailHidden(parent, name, `Member must have length greater than or equal to 1`)
 	}
-	if !reCertificateBodyType.MatchString(v) {
+	if !classCertificateBodyType.Match(v) {
 		vs.FailHidden(parent, name, `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+`)
 	}
 }
@@ -5458,7 +5459,7 @@ func checkPolicyDocumentType(vs *awsproto.Validation, parent, name string, v str
 	} else if n < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reCertificateBodyType.MatchString(v) {
+	if !classCertificateBodyType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+`)
 	}
 }
@@ -5470,7 +5471,7 @@ func checkPolicyNameType(vs *awsproto.Validation, parent, name string, v string)
 	} else if n < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reCustomSuffixType.MatchString(v) {
+	if !classCustomSuffixType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w+=,.@-]+`)
 	}
 }
@@ -5489,14 +5490,14 @@ func checkPolicyParameterNameType(vs *awsproto.Validation, parent, name string, 
 	} else if n < 5 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 5`)
 	}
-	if !rePolicyParameterNameType.MatchString(v) {
+	if !classPolicyParameterNameType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [ -~]+`)
 	}
 }
 
 // checkPolicyParameterValueType checks a value of policyParameterValueType against the model's constraints.
 func checkPolicyParameterValueType(vs *awsproto.Validation, parent, name string, v string) {
-	if !rePolicyParameterNameType.MatchString(v) {
+	if !classPolicyParameterNameType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [ -~]+`)
 	}
 }
@@ -5536,7 +5537,7 @@ func checkPrivateKeyIdType(vs *awsproto.Validation, parent, name string, v strin
 	} else if n < 22 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 22`)
 	}
-	if !rePrivateKeyIdType.MatchString(v) {
+	if !classPrivateKeyIdType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [A-Z0-9]+`)
 	}
 }
@@ -5548,7 +5549,7 @@ func checkPrivateKeyType(vs *awsproto.Validation, parent, name string, v string)
 	} else if n < 1 {
 		vs.FailHidden(parent, name, `Member must have length greater than or equal to 1`)
 	}
-	if !reCertificateBodyType.MatchString(v) {
+	if !classCertificateBodyType.Match(v) {
 		vs.FailHidden(parent, name, `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+`)
 	}
 }
@@ -5560,7 +5561,7 @@ func checkPublicKeyIdType(vs *awsproto.Validation, parent, name string, v string
 	} else if n < 20 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 20`)
 	}
-	if !reAccessKeyIdType.MatchString(v) {
+	if !classAccessKeyIdType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w]+`)
 	}
 }
@@ -5572,7 +5573,7 @@ func checkPublicKeyMaterialType(vs *awsproto.Validation, parent, name string, v 
 	} else if n < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reCertificateBodyType.MatchString(v) {
+	if !classCertificateBodyType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+`)
 	}
 }
@@ -5594,7 +5595,7 @@ func checkRequestMessageType(vs *awsproto.Validation, parent, name string, v str
 	if utf8.RuneCountInString(v) > 200 {
 		vs.Fail(parent, name, v, `Member must have length less than or equal to 200`)
 	}
-	if !reDelegationRequestDescriptionType.MatchString(v) {
+	if !classDelegationRequestDescriptionType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`)
 	}
 }
@@ -5606,7 +5607,7 @@ func checkRequestorWorkflowIdType(vs *awsproto.Validation, parent, name string, 
 	} else if n < 5 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 5`)
 	}
-	if !reRequestorWorkflowIdType.MatchString(v) {
+	if !classRequestorWorkflowIdType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]+`)
 	}
 }
@@ -5616,7 +5617,7 @@ func checkRoleDescriptionType(vs *awsproto.Validation, parent, name string, v st
 	if utf8.RuneCountInString(v) > 1000 {
 		vs.Fail(parent, name, v, `Member must have length less than or equal to 1000`)
 	}
-	if !reDelegationRequestDescriptionType.MatchString(v) {
+	if !classDelegationRequestDescriptionType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`)
 	}
 }
@@ -5637,7 +5638,7 @@ func checkRoleNameType(vs *awsproto.Validation, parent, name string, v string) {
 	} else if n < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reCustomSuffixType.MatchString(v) {
+	if !classCustomSuffixType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w+=,.@-]+`)
 	}
 }
@@ -5649,7 +5650,7 @@ func checkSerialNumberType(vs *awsproto.Validation, parent, name string, v strin
 	} else if n < 9 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 9`)
 	}
-	if !reSerialNumberType.MatchString(v) {
+	if !classSerialNumberType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w+=/:,.@-]+`)
 	}
 }
@@ -5661,7 +5662,7 @@ func checkServerCertificateNameType(vs *awsproto.Validation, parent, name string
 	} else if n < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reCustomSuffixType.MatchString(v) {
+	if !classCustomSuffixType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w+=,.@-]+`)
 	}
 }
@@ -5682,7 +5683,7 @@ func checkServiceNamespaceType(vs *awsproto.Validation, parent, name string, v s
 	} else if n < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reServiceNamespaceType.MatchString(v) {
+	if !classServiceNamespaceType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w-]*`)
 	}
 }
@@ -5694,7 +5695,7 @@ func checkServiceSpecificCredentialId(vs *awsproto.Validation, parent, name stri
 	} else if n < 20 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 20`)
 	}
-	if !reAccessKeyIdType.MatchString(v) {
+	if !classAccessKeyIdType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w]+`)
 	}
 }
@@ -5740,7 +5741,7 @@ func checkTagKeyType(vs *awsproto.Validation, parent, name string, v string) {
 	} else if n < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reTagKeyType.MatchString(v) {
+	if !classTagKeyType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]+`)
 	}
 }
@@ -5757,7 +5758,7 @@ func checkTagValueType(vs *awsproto.Validation, parent, name string, v string) {
 	if utf8.RuneCountInString(v) > 256 {
 		vs.Fail(parent, name, v, `Member must have length less than or equal to 256`)
 	}
-	if !reTagValueType.MatchString(v) {
+	if !classTagValueType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]*`)
 	}
 }
@@ -5778,7 +5779,7 @@ func checkUserNameType(vs *awsproto.Validation, parent, name string, v string) {
 	} else if n < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reCustomSuffixType.MatchString(v) {
+	if !classCustomSuffixType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w+=,.@-]+`)
 	}
 }
@@ -5788,7 +5789,7 @@ func checkVirtualMFADeviceName(vs *awsproto.Validation, parent, name string, v s
 	if utf8.RuneCountInString(v) < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reCustomSuffixType.MatchString(v) {
+	if !classCustomSuffixType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w+=,.@-]+`)
 	}
 }

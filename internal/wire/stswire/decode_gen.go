@@ -4,36 +4,36 @@ package stswire
 
 import (
 	"net/url"
-	"regexp"
 	"strconv"
 	"unicode/utf8"
 
 	"github.com/cleanroom-dev/cleanroom/internal/awsproto"
 )
 
-// Patterns of the model, translated from Java regular expressions (AWS
+// Patterns of the model are translated from Java regular expressions: AWS
 // checks them with Java's String.matches, so they must match the whole
-// value). \uXXXX escapes are read as Java reads them: exactly four hex
-// digits.
+// value, and \uXXXX escapes are read as Java reads them, exactly four hex
+// digits. A pattern that is one character class repeated is checked by an
+// awsproto.RepeatedClass (classXxx), the others by Go's regexp engine (reXxx).
 var (
 	// [\w]*
-	reAccessKeyIdType = regexp.MustCompile(`^(?:[\w]*)$`)
+	classAccessKeyIdType = awsproto.MustRepeatedClass(`^(?:[\w]*)$`)
 	// [\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+
-	reArnType = regexp.MustCompile(`^(?:[\x{0009}\x{000A}\x{000D}\x{0020}-\x{007E}\x{0085}\x{00A0}-\x{D7FF}\x{E000}-\x{FFFD}\x{1000}0-\x{10FF}FF]+)$`)
+	classArnType = awsproto.MustRepeatedClass(`^(?:[\x{0009}\x{000A}\x{000D}\x{0020}-\x{007E}\x{0085}\x{00A0}-\x{D7FF}\x{E000}-\x{FFFD}\x{1000}0-\x{10FF}FF]+)$`)
 	// [\w+=,.@:\/-]*
-	reExternalIdType = regexp.MustCompile(`^(?:[\w+=,.@:\/-]*)$`)
+	classExternalIdType = awsproto.MustRepeatedClass(`^(?:[\w+=,.@:\/-]*)$`)
 	// [\w+=,.@-]*
-	reRoleSessionNameType = regexp.MustCompile(`^(?:[\w+=,.@-]*)$`)
+	classRoleSessionNameType = awsproto.MustRepeatedClass(`^(?:[\w+=,.@-]*)$`)
 	// [\w+=/:,.@-]*
-	reSerialNumberType = regexp.MustCompile(`^(?:[\w+=/:,.@-]*)$`)
+	classSerialNumberType = awsproto.MustRepeatedClass(`^(?:[\w+=/:,.@-]*)$`)
 	// [\u0009\u000A\u000D\u0020-\u00FF]+
-	reSessionPolicyDocumentType = regexp.MustCompile(`^(?:[\x{0009}\x{000A}\x{000D}\x{0020}-\x{00FF}]+)$`)
+	classSessionPolicyDocumentType = awsproto.MustRepeatedClass(`^(?:[\x{0009}\x{000A}\x{000D}\x{0020}-\x{00FF}]+)$`)
 	// [\p{L}\p{Z}\p{N}_.:/=+\-@]+
-	reTagKeyType = regexp.MustCompile(`^(?:[\p{L}\p{Z}\p{N}_.:/=+\-@]+)$`)
+	classTagKeyType = awsproto.MustRepeatedClass(`^(?:[\p{L}\p{Z}\p{N}_.:/=+\-@]+)$`)
 	// [\p{L}\p{Z}\p{N}_.:/=+\-@]*
-	reTagValueType = regexp.MustCompile(`^(?:[\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`)
+	classTagValueType = awsproto.MustRepeatedClass(`^(?:[\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`)
 	// [\d]*
-	reTokenCodeType = regexp.MustCompile(`^(?:[\d]*)$`)
+	classTokenCodeType = awsproto.MustRepeatedClass(`^(?:[\d]*)$`)
 )
 
 // DecodeQuery fills in from the awsQuery parameters v and checks it
@@ -541,7 +541,7 @@ func checkAccessKeyIdType(vs *awsproto.Validation, parent, name string, v string
 	} else if n < 16 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 16`)
 	}
-	if !reAccessKeyIdType.MatchString(v) {
+	if !classAccessKeyIdType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w]*`)
 	}
 }
@@ -553,7 +553,7 @@ func checkArnType(vs *awsproto.Validation, parent, name string, v string) {
 	} else if n < 20 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 20`)
 	}
-	if !reArnType.MatchString(v) {
+	if !classArnType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+`)
 	}
 }
@@ -601,7 +601,7 @@ func checkExternalIdType(vs *awsproto.Validation, parent, name string, v string)
 	} else if n < 2 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 2`)
 	}
-	if !reExternalIdType.MatchString(v) {
+	if !classExternalIdType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w+=,.@:\/-]*`)
 	}
 }
@@ -631,7 +631,7 @@ func checkRoleSessionNameType(vs *awsproto.Validation, parent, name string, v st
 	} else if n < 2 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 2`)
 	}
-	if !reRoleSessionNameType.MatchString(v) {
+	if !classRoleSessionNameType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w+=,.@-]*`)
 	}
 }
@@ -643,7 +643,7 @@ func checkSerialNumberType(vs *awsproto.Validation, parent, name string, v strin
 	} else if n < 9 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 9`)
 	}
-	if !reSerialNumberType.MatchString(v) {
+	if !classSerialNumberType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w+=/:,.@-]*`)
 	}
 }
@@ -655,7 +655,7 @@ func checkSessionPolicyDocumentType(vs *awsproto.Validation, parent, name string
 	} else if n < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reSessionPolicyDocumentType.MatchString(v) {
+	if !classSessionPolicyDocumentType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+`)
 	}
 }
@@ -667,7 +667,7 @@ func checkSourceIdentityType(vs *awsproto.Validation, parent, name string, v str
 	} else if n < 2 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 2`)
 	}
-	if !reRoleSessionNameType.MatchString(v) {
+	if !classRoleSessionNameType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w+=,.@-]*`)
 	}
 }
@@ -686,7 +686,7 @@ func checkTagKeyType(vs *awsproto.Validation, parent, name string, v string) {
 	} else if n < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reTagKeyType.MatchString(v) {
+	if !classTagKeyType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]+`)
 	}
 }
@@ -703,7 +703,7 @@ func checkTagValueType(vs *awsproto.Validation, parent, name string, v string) {
 	if utf8.RuneCountInString(v) > 256 {
 		vs.Fail(parent, name, v, `Member must have length less than or equal to 256`)
 	}
-	if !reTagValueType.MatchString(v) {
+	if !classTagValueType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]*`)
 	}
 }
@@ -715,7 +715,7 @@ func checkTokenCodeType(vs *awsproto.Validation, parent, name string, v string) 
 	} else if n < 6 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 6`)
 	}
-	if !reTokenCodeType.MatchString(v) {
+	if !classTokenCodeType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\d]*`)
 	}
 }
@@ -725,7 +725,7 @@ func checkUnrestrictedSessionPolicyDocumentType(vs *awsproto.Validation, parent,
 	if utf8.RuneCountInString(v) < 1 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 1`)
 	}
-	if !reSessionPolicyDocumentType.MatchString(v) {
+	if !classSessionPolicyDocumentType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+`)
 	}
 }
@@ -746,7 +746,7 @@ func checkUserNameType(vs *awsproto.Validation, parent, name string, v string) {
 	} else if n < 2 {
 		vs.Fail(parent, name, v, `Member must have length greater than or equal to 2`)
 	}
-	if !reRoleSessionNameType.MatchString(v) {
+	if !classRoleSessionNameType.Match(v) {
 		vs.Fail(parent, name, v, `Member must satisfy regular expression pattern: [\w+=,.@-]*`)
 	}
 }
