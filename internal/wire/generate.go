@@ -12,3 +12,8 @@ package wire
 
 //go:generate go run ./gen -model models/sts-2011-06-15.json -pkg stswire -out stswire
 //go:generate go run ./gen -model models/iam-2010-05-08.json -pkg iamwire -out iamwire
+
+// A synthetic model with the query features that IAM and STS do not use
+// (maps, flattened lists, locationName, longs, doubles, blobs), to test
+// the generator.
+//go:generate go run ./gen -model gen/testdata/synth-2020-01-01.json -pkg synthwire -out gen/synthwire

@@ -29,6 +29,8 @@ type generator struct {
 	regexps  map[string]string   // pattern → Go variable name
 	matchers map[string]*matcher // pattern → hand-written matcher, instead of a regexp
 	skipped  map[string]string   // pattern → why it is not checked
+
+	unsupported []string // model features the generator refuses
 }
 
 // matcher is a pattern that is one character class repeated (the common
@@ -102,8 +104,44 @@ func newGenerator(m *model, pkg, modelPath string) (*generator, error) {
 			g.walk(op.Output.Shape, false, map[string]bool{})
 		}
 	}
+	if len(g.unsupported) > 0 {
+		slices.Sort(g.unsupported)
+		return nil, fmt.Errorf("model uses what the generator does not implement:\n%s", strings.Join(slices.Compact(g.unsupported), "\n"))
+	}
 	g.nameRegexps()
 	return g, nil
+}
+
+// checkSupported records the traits of a shape (and of its members'
+// references) that the generator does not implement.
+func (g *generator) checkSupported(name string, s *shape) {
+	bad := func(what string) { g.unsupported = append(g.unsupported, name+": "+what) }
+	switch s.Type {
+	case "structure", "list", "map", "string", "integer", "long", "boolean", "double", "float", "timestamp", "blob":
+	default:
+		bad("type " + s.Type)
+	}
+	if s.TimestampFormat != "" && s.TimestampFormat != "iso8601" {
+		bad("timestampFormat " + s.TimestampFormat)
+	}
+	if s.Union || s.Streaming || s.Event || s.EventStream {
+		bad("union, streaming or event shapes")
+	}
+	refs := []*shapeRef{s.Member, s.Key, s.Value}
+	for i := range s.Members {
+		refs = append(refs, &s.Members[i].Ref)
+	}
+	for _, r := range refs {
+		if r == nil {
+			continue
+		}
+		if r.TimestampFormat != "" && r.TimestampFormat != "iso8601" {
+			bad("timestampFormat " + r.TimestampFormat)
+		}
+		if r.XMLAttribute || len(r.XMLNamespace) > 0 || r.Location != "" {
+			bad("xmlAttribute, xmlNamespace or location on " + r.Shape)
+		}
+	}
 }
 
 // walk marks the shapes reachable from an input (decode) or output shape.
@@ -113,6 +151,7 @@ func (g *generator) walk(name string, input bool, seen map[string]bool) {
 	}
 	seen[name] = true
 	s := g.m.Shapes[name]
+	g.checkSupported(name, s)
 	if input && g.hasConstraints(name) {
 		g.checked[name] = true
 		if s.Pattern != "" {
@@ -686,6 +725,10 @@ func (g *generator) decodeValue(b *buf, ref shapeRef, k key, parent, pname, targ
 				mn = "member"
 			}
 			elemKey = k.child(mn)
+		} else if loc := s.Member.LocationName; loc != "" {
+			// botocore: a flattened list's elements are named after its
+			// member's locationName, in place of the list's own name.
+			elemKey = key{k.prefix, replaceLast(k.name, loc)}
 		}
 		b.p("if elems%s := p.Elements(%s); len(elems%s) > 0 || p.Has(%s) {", d, elemKey.expr(), d, k.expr())
 		b.p("lp%s := awsproto.Path(%s, %s)", d, parent, pname)
@@ -732,6 +775,14 @@ func (g *generator) decodeValue(b *buf, ref shapeRef, k key, parent, pname, targ
 		g.decodeScalar(b, name, k, parent, pname, target, ptr)
 		null()
 	}
+}
+
+// replaceLast replaces the last dot-separated segment of name.
+func replaceLast(name, seg string) string {
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		return name[:i+1] + seg
+	}
+	return seg
 }
 
 // decodeScalar writes "if raw, ok := p.Get(k); ok { ... " up to, not
@@ -972,6 +1023,9 @@ func (g *generator) encodeValue(b *buf, ref shapeRef, el, v string, ptr, require
 			mn = "member"
 		}
 		if flat {
+			if s.Member.LocationName != "" {
+				el = s.Member.LocationName
+			}
 			b.p("for i%s := range %s {", d, v)
 			g.encodeValue(b, *s.Member, el, v+"[i"+d+"]", false, true, true, depth+1)
 			b.p("}")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -55,9 +56,10 @@ func TestGeneratedUpToDate(t *testing.T) {
 	for _, s := range []struct{ model, pkg string }{
 		{"models/sts-2011-06-15.json", "stswire"},
 		{"models/iam-2010-05-08.json", "iamwire"},
+		{"gen/testdata/synth-2020-01-01.json", "gen/synthwire"},
 	} {
 		out := t.TempDir()
-		if err := run(s.model, s.pkg, out); err != nil {
+		if err := run(s.model, filepath.Base(s.pkg), out); err != nil {
 			t.Fatal(err)
 		}
 		files, _ := filepath.Glob(filepath.Join(out, "*"))
@@ -74,5 +76,18 @@ func TestGeneratedUpToDate(t *testing.T) {
 				t.Errorf("%s/%s is not what the generator makes (%v): run go generate ./internal/wire/...", s.pkg, filepath.Base(f), err)
 			}
 		}
+	}
+}
+
+func TestRefusesUnsupportedTraits(t *testing.T) {
+	m, err := loadModel("testdata/synth-2020-01-01.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Shapes["Time"].TimestampFormat = "unixTimestamp"
+	m.Shapes["PutRequest"].Members[0].Ref.XMLAttribute = true
+	_, err = newGenerator(m, "x", "x.json")
+	if err == nil || !strings.Contains(err.Error(), "timestampFormat unixTimestamp") || !strings.Contains(err.Error(), "xmlAttribute") {
+		t.Errorf("err = %v", err)
 	}
 }

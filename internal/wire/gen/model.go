@@ -37,6 +37,13 @@ type shapeRef struct {
 	ResultWrapper string `json:"resultWrapper"`
 	Flattened     bool   `json:"flattened"`
 	Deprecated    bool   `json:"deprecated"`
+
+	// Traits the generator does not implement: it refuses models that
+	// use them rather than mis-serialize.
+	TimestampFormat string          `json:"timestampFormat"`
+	XMLAttribute    bool            `json:"xmlAttribute"`
+	XMLNamespace    json.RawMessage `json:"xmlNamespace"`
+	Location        string          `json:"location"`
 }
 
 type shape struct {
@@ -53,8 +60,14 @@ type shape struct {
 	Sensitive bool         `json:"sensitive"`
 	Flattened bool         `json:"flattened"`
 	Exception bool         `json:"exception"`
-	Fault     bool         `json:"fault"`
-	Error     *struct {
+
+	TimestampFormat string `json:"timestampFormat"`
+	Union           bool   `json:"union"`
+	Streaming       bool   `json:"streaming"`
+	Event           bool   `json:"event"`
+	EventStream     bool   `json:"eventstream"`
+	Fault           bool   `json:"fault"`
+	Error           *struct {
 		Code           string `json:"code"`
 		HTTPStatusCode int    `json:"httpStatusCode"`
 		SenderFault    bool   `json:"senderFault"`
