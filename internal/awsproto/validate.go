@@ -35,12 +35,6 @@ func Path(parent, name string) string {
 	return parent + "." + name
 }
 
-// ElementPath is the path of element index of the list at path:
-// path.index.member.
-func ElementPath(path string, index int) string {
-	return path + "." + strconv.Itoa(index) + ".member"
-}
-
 func (v *Validation) add(msg string) {
 	v.count++
 	if len(v.msgs) < maxViolations {
