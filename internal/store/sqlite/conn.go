@@ -123,8 +123,8 @@ func (cn *conn) close() error {
 // endTx rolls back whatever transaction is open on cn. It runs without the
 // caller's cancellation so that the connection is always left clean; "no
 // transaction is active" (SQLite rolled back already) is not an error.
-func (cn *conn) endTx(ctx context.Context) error {
-	_, err := cn.rollback.ExecContext(context.WithoutCancel(ctx))
+func (cn *conn) endTx() error {
+	_, err := cn.rollback.ExecContext(context.Background())
 	if err != nil && isNoTransaction(err) {
 		return nil
 	}

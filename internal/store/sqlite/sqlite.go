@@ -278,8 +278,9 @@ func (s *Store) View(ctx context.Context, fn func(store.Reader) error) (err erro
 		return err
 	}
 	defer func() { s.readers <- c }()
-	if _, err := c.begin.ExecContext(ctx); err != nil {
-		c.endTx(ctx)
+	// A deferred BEGIN takes no lock and cannot wait: no ctx (see tx.check).
+	if _, err := c.begin.ExecContext(context.Background()); err != nil {
+		c.endTx()
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
 	r := &tx{s: s, c: c}
@@ -287,7 +288,7 @@ func (s *Store) View(ctx context.Context, fn func(store.Reader) error) (err erro
 	// the connection goes back to the pool clean.
 	defer func() {
 		r.done.Store(true)
-		if rerr := c.endTx(ctx); rerr != nil {
+		if rerr := c.endTx(); rerr != nil {
 			s.log.Error("sqlite: ending read transaction", "err", rerr)
 			if err == nil {
 				err = fmt.Errorf("sqlite: ending read transaction: %w", rerr)
@@ -339,7 +340,7 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 
 func (s *Store) updateOnce(ctx context.Context, w *conn, fn func(store.Tx) error) error {
 	if _, err := w.begin.ExecContext(ctx); err != nil {
-		w.endTx(ctx)
+		w.endTx()
 		err = fmt.Errorf("sqlite: begin: %w", err)
 		if isBusy(err) {
 			return retry{err}
@@ -352,7 +353,7 @@ func (s *Store) updateOnce(ctx context.Context, w *conn, fn func(store.Tx) error
 	defer func() {
 		if !finished {
 			t.done.Store(true)
-			w.endTx(ctx)
+			w.endTx()
 		}
 	}()
 	err := fn(t)
@@ -368,12 +369,12 @@ func (s *Store) updateOnce(ctx context.Context, w *conn, fn func(store.Tx) error
 		err = ctx.Err()
 	}
 	if err == nil {
-		if _, err = w.bump.ExecContext(ctx); err != nil {
+		if _, err = w.bump.ExecContext(context.Background()); err != nil {
 			err = fmt.Errorf("sqlite: generation: %w", err)
 		}
 	}
 	if err != nil {
-		if rerr := w.endTx(ctx); rerr != nil {
+		if rerr := w.endTx(); rerr != nil {
 			s.log.Error("sqlite: rollback failed", "err", rerr)
 		}
 		if t.busy {
@@ -384,7 +385,7 @@ func (s *Store) updateOnce(ctx context.Context, w *conn, fn func(store.Tx) error
 	// Once fn has succeeded, finish the commit even if ctx ends meanwhile,
 	// so that the outcome is the one reported.
 	if _, err := w.commit.ExecContext(context.WithoutCancel(ctx)); err != nil {
-		w.endTx(ctx)
+		w.endTx()
 		err = fmt.Errorf("sqlite: commit: %w", err)
 		if isBusy(err) {
 			return retry{err}
@@ -424,12 +425,12 @@ func (s *Store) AppendEvents(ctx context.Context, events []store.Event) error {
 
 func (s *Store) appendOnce(ctx context.Context, w *conn, events []store.Event) error {
 	if _, err := w.begin.ExecContext(ctx); err != nil {
-		w.endTx(ctx)
+		w.endTx()
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
 	for i := range events {
 		if err := appendEvent(ctx, w, &events[i]); err != nil {
-			if rerr := w.endTx(ctx); rerr != nil {
+			if rerr := w.endTx(); rerr != nil {
 				s.log.Error("sqlite: rollback failed", "err", rerr)
 			}
 			if errors.Is(err, store.ErrExists) {
@@ -439,7 +440,7 @@ func (s *Store) appendOnce(ctx context.Context, w *conn, events []store.Event) e
 		}
 	}
 	if _, err := w.commit.ExecContext(context.WithoutCancel(ctx)); err != nil {
-		w.endTx(ctx)
+		w.endTx()
 		return fmt.Errorf("sqlite: commit: %w", err)
 	}
 	return nil
@@ -457,7 +458,7 @@ func (s *Store) Generation(ctx context.Context) (int64, error) {
 	}
 	defer func() { s.readers <- c }()
 	var g int64
-	if err := c.generation.QueryRowContext(ctx).Scan(&g); err != nil {
+	if err := c.generation.QueryRowContext(context.Background()).Scan(&g); err != nil {
 		return 0, fmt.Errorf("sqlite: generation: %w", err)
 	}
 	return g, nil

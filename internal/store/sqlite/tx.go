@@ -32,14 +32,23 @@ type tx struct {
 var _ store.Tx = (*tx)(nil)
 
 // check returns the error to give instead of running a statement.
-func (t *tx) check(write bool) error {
+//
+// Statements run without ctx once it has been checked here: each is one
+// index lookup or a short range scan, so there is nothing to interrupt, and
+// a cancelable context costs the driver and database/sql a goroutine per
+// statement, more than the statement itself. Update does not commit once
+// its ctx has ended.
+func (t *tx) check(ctx context.Context, write bool) error {
 	if t.done.Load() {
 		return errTxDone
 	}
 	if write && !t.write {
 		return errors.New("sqlite: write in a read transaction")
 	}
-	return t.failed
+	if t.failed != nil {
+		return t.failed
+	}
+	return ctx.Err()
 }
 
 // fail records err, an unexpected error of a statement, and returns it
@@ -63,12 +72,12 @@ func keyString(k store.Key) string {
 
 // Get returns the record with key k, or store.ErrNotFound.
 func (t *tx) Get(ctx context.Context, k store.Key) (store.Record, error) {
-	if err := t.check(false); err != nil {
+	if err := t.check(ctx, false); err != nil {
 		return store.Record{}, err
 	}
 	r := store.Record{Key: k}
 	var updated int64
-	err := t.c.get.QueryRowContext(ctx, k.Account, k.Kind, k.ID).Scan(&r.Data, &r.Version, &updated)
+	err := t.c.get.QueryRowContext(context.Background(), k.Account, k.Kind, k.ID).Scan(&r.Data, &r.Version, &updated)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.Record{}, fmt.Errorf("%w: %s", store.ErrNotFound, keyString(k))
@@ -81,7 +90,7 @@ func (t *tx) Get(ctx context.Context, k store.Key) (store.Record, error) {
 
 // List returns the records q selects, in ID order.
 func (t *tx) List(ctx context.Context, q store.ListQuery) ([]store.Record, error) {
-	if err := t.check(false); err != nil {
+	if err := t.check(ctx, false); err != nil {
 		return nil, err
 	}
 	stmt, lower := t.c.listFrom, q.Prefix
@@ -97,7 +106,7 @@ func (t *tx) List(ctx context.Context, q store.ListQuery) ([]store.Record, error
 		limit = int64(q.Limit)
 	}
 	k := store.Key{Account: q.Account, Kind: q.Kind}
-	rows, err := stmt.QueryContext(ctx, q.Account, q.Kind, lower, upper, limit)
+	rows, err := stmt.QueryContext(context.Background(), q.Account, q.Kind, lower, upper, limit)
 	if err != nil {
 		return nil, t.fail("list", k, err)
 	}
@@ -139,10 +148,10 @@ func prefixEnd(prefix string) (string, bool) {
 
 // Create inserts r with version 1, or fails with store.ErrExists.
 func (t *tx) Create(ctx context.Context, r store.Record) error {
-	if err := t.check(true); err != nil {
+	if err := t.check(ctx, true); err != nil {
 		return err
 	}
-	res, err := t.c.create.ExecContext(ctx, r.Account, r.Kind, r.ID, nonNil(r.Data), t.stamp())
+	res, err := t.c.create.ExecContext(context.Background(), r.Account, r.Kind, r.ID, nonNil(r.Data), t.stamp())
 	if err != nil {
 		return t.fail("create", r.Key, err)
 	}
@@ -157,16 +166,16 @@ func (t *tx) Create(ctx context.Context, r store.Record) error {
 // Put writes r: unconditionally when r.Version is 0, otherwise only over
 // the stored record of that version.
 func (t *tx) Put(ctx context.Context, r store.Record) error {
-	if err := t.check(true); err != nil {
+	if err := t.check(ctx, true); err != nil {
 		return err
 	}
 	if r.Version == 0 {
-		if _, err := t.c.upsert.ExecContext(ctx, r.Account, r.Kind, r.ID, nonNil(r.Data), t.stamp()); err != nil {
+		if _, err := t.c.upsert.ExecContext(context.Background(), r.Account, r.Kind, r.ID, nonNil(r.Data), t.stamp()); err != nil {
 			return t.fail("put", r.Key, err)
 		}
 		return nil
 	}
-	res, err := t.c.putIf.ExecContext(ctx, r.Account, r.Kind, r.ID, nonNil(r.Data), t.stamp(), r.Version)
+	res, err := t.c.putIf.ExecContext(context.Background(), r.Account, r.Kind, r.ID, nonNil(r.Data), t.stamp(), r.Version)
 	if err != nil {
 		return t.fail("put", r.Key, err)
 	}
@@ -178,7 +187,7 @@ func (t *tx) Put(ctx context.Context, r store.Record) error {
 		return nil
 	}
 	var current int64
-	if err := t.c.version.QueryRowContext(ctx, r.Account, r.Kind, r.ID).Scan(&current); err != nil {
+	if err := t.c.version.QueryRowContext(context.Background(), r.Account, r.Kind, r.ID).Scan(&current); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%w: %s", store.ErrNotFound, keyString(r.Key))
 		}
@@ -189,10 +198,10 @@ func (t *tx) Put(ctx context.Context, r store.Record) error {
 
 // Delete removes the record with key k, or fails with store.ErrNotFound.
 func (t *tx) Delete(ctx context.Context, k store.Key) error {
-	if err := t.check(true); err != nil {
+	if err := t.check(ctx, true); err != nil {
 		return err
 	}
-	res, err := t.c.del.ExecContext(ctx, k.Account, k.Kind, k.ID)
+	res, err := t.c.del.ExecContext(context.Background(), k.Account, k.Kind, k.ID)
 	if err != nil {
 		return t.fail("delete", k, err)
 	}
@@ -207,10 +216,10 @@ func (t *tx) Delete(ctx context.Context, k store.Key) error {
 // Append adds e to the audit trail with the transaction. An ID already in
 // e's account fails with store.ErrExists.
 func (t *tx) Append(ctx context.Context, e store.Event) error {
-	if err := t.check(true); err != nil {
+	if err := t.check(ctx, true); err != nil {
 		return err
 	}
-	if err := appendEvent(ctx, t.c, &e); err != nil {
+	if err := appendEvent(context.Background(), t.c, &e); err != nil {
 		if errors.Is(err, store.ErrExists) {
 			return err
 		}

@@ -175,8 +175,8 @@ func seedEvents(t *testing.T, s store.Store) eventModel {
 		e := store.Event{
 			ID:      fmt.Sprintf("ev-%02d", i),
 			Account: account,
-			// Out of time order, with runs of equal times.
-			Time:        t0.Add(time.Duration((i*13)%17) * time.Minute).Add(time.Duration(i%3) * time.Millisecond),
+			// Out of time order, with runs of equal times (i mod 11).
+			Time:        t0.Add(time.Duration((i*7)%11) * time.Minute),
 			Source:      sources[i%len(sources)],
 			Name:        names[i%len(names)],
 			ReadOnly:    i%4 == 1,
@@ -246,7 +246,7 @@ func eventQueries() []store.EventQuery {
 		{Account: a, ResourceName: "AWS::IAM::User"}, // a type is not a name
 		{Account: a, Start: t0.Add(5 * time.Minute)},
 		{Account: a, End: t0.Add(5 * time.Minute)},
-		{Account: a, Start: t0.Add(3 * time.Minute), End: t0.Add(9*time.Minute + 2*time.Millisecond)},
+		{Account: a, Start: t0.Add(3 * time.Minute), End: t0.Add(9*time.Minute - time.Microsecond)},
 		{Account: a, Start: t0.Add(4 * time.Minute), End: t0.Add(4 * time.Minute)},
 		{Account: a, Start: t0.Add(9 * time.Minute), End: t0.Add(3 * time.Minute)},
 		{Account: a, Start: t0.Add(2 * time.Minute), Name: "CreateUser", Limit: 3},
