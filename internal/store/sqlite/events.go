@@ -100,7 +100,7 @@ func (s *Store) Events(ctx context.Context, q store.EventQuery) ([]store.Event, 
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: events: %w", err)
 		}
-		cond("(e.time < ? OR (e.time = ? AND e.seq < ?))", t, t, seq)
+		cond("(e.time, e.seq) < (?, ?)", t, seq)
 	}
 	if !q.Start.IsZero() {
 		cond("e.time >= ?", q.Start.UnixMicro())

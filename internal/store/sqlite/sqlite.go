@@ -80,6 +80,11 @@ var _ store.Store = (*Store)(nil)
 // schema migrations it lacks, and returns the store. A database whose
 // schema is newer than this code is refused with ErrSchemaTooNew.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	return open(ctx, path, opts, busyTimeout)
+}
+
+// open is Open with the busy timeout as a parameter, for tests.
+func open(ctx context.Context, path string, opts Options, busy time.Duration) (*Store, error) {
 	s := &Store{
 		now:    opts.Now,
 		log:    opts.Logger,
@@ -104,7 +109,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	f.Close()
 
-	if err := s.open(ctx, abs); err != nil {
+	if err := s.open(ctx, abs, busy); err != nil {
 		s.shutdown()
 		return nil, err
 	}
@@ -113,10 +118,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 
 // dsn is the driver's name for the database at abs with the connection
 // settings every connection gets.
-func dsn(abs string, readOnly bool) string {
+func dsn(abs string, readOnly bool, busy time.Duration) string {
 	q := url.Values{}
 	// Wait for locks rather than failing at once.
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
 	// WAL: readers see a snapshot and never block the writer.
 	q.Add("_pragma", "journal_mode(WAL)")
 	// synchronous=FULL: each commit fsyncs the WAL before it returns, so
@@ -131,9 +136,9 @@ func dsn(abs string, readOnly bool) string {
 	return u.String()
 }
 
-func (s *Store) open(ctx context.Context, abs string) error {
+func (s *Store) open(ctx context.Context, abs string, busy time.Duration) error {
 	var err error
-	s.writerDB, err = sql.Open("sqlite", dsn(abs, false))
+	s.writerDB, err = sql.Open("sqlite", dsn(abs, false, busy))
 	if err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}
@@ -168,7 +173,7 @@ func (s *Store) open(ctx context.Context, abs string) error {
 
 	s.nreaders = max(4, runtime.GOMAXPROCS(0))
 	s.readers = make(chan *conn, s.nreaders)
-	s.readerDB, err = sql.Open("sqlite", dsn(abs, true))
+	s.readerDB, err = sql.Open("sqlite", dsn(abs, true, busy))
 	if err != nil {
 		return fmt.Errorf("sqlite: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -216,7 +217,7 @@ func TestQueryPlans(t *testing.T) {
 func TestMigrations(t *testing.T) {
 	ctx := t.Context()
 	open := func(t *testing.T, path string) *sql.Conn {
-		db, err := sql.Open("sqlite", dsn(path, false))
+		db, err := sql.Open("sqlite", dsn(path, false, busyTimeout))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -502,5 +503,133 @@ func BenchmarkAppendEvents(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// holdWriteLock takes the database's write lock from another connection, as
+// another process would, until the returned function is called.
+func holdWriteLock(t *testing.T, path string) (release func()) {
+	t.Helper()
+	db, err := sql.Open("sqlite", dsn(path, false, busyTimeout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ExecContext(t.Context(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ExecContext(t.Context(), "INSERT INTO records VALUES ('', 'other', 'process', X'', 1, 0)"); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		if _, err := c.ExecContext(context.Background(), "COMMIT"); err != nil {
+			t.Error(err)
+		}
+		c.Close()
+		db.Close()
+	}
+}
+
+// recorder is a slog.Handler that keeps the messages logged.
+type recorder struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (r *recorder) Enabled(context.Context, slog.Level) bool { return true }
+func (r *recorder) Handle(_ context.Context, rec slog.Record) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.msgs = append(r.msgs, rec.Message)
+	return nil
+}
+func (r *recorder) WithAttrs([]slog.Attr) slog.Handler { return r }
+func (r *recorder) WithGroup(string) slog.Handler      { return r }
+
+func (r *recorder) count(substr string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, m := range r.msgs {
+		if strings.Contains(m, substr) {
+			n++
+		}
+	}
+	return n
+}
+
+func TestBusyRetried(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "db")
+	log := &recorder{}
+	s, err := open(t.Context(), path, Options{Logger: slog.New(log)}, 20*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	release := holdWriteLock(t, path)
+	timer := time.AfterFunc(150*time.Millisecond, release)
+	defer timer.Stop()
+
+	// Readers are not blocked by a writer.
+	if _, err := s.Generation(t.Context()); err != nil {
+		t.Fatalf("Generation while another process writes: %v", err)
+	}
+	calls := 0
+	k := store.Key{Kind: "k", ID: "a"}
+	err = s.Update(t.Context(), func(tx store.Tx) error {
+		calls++
+		return tx.Create(t.Context(), store.Record{Key: k})
+	})
+	if err != nil {
+		t.Fatalf("Update once the lock was released: %v", err)
+	}
+	if calls != 1 {
+		t.Errorf("fn ran %d times; a BEGIN that waits must not run it", calls)
+	}
+	if log.count("retrying") == 0 {
+		t.Error("no retry was logged")
+	}
+	err = s.View(t.Context(), func(rd store.Reader) error {
+		if _, err := rd.Get(t.Context(), k); err != nil {
+			return err
+		}
+		_, err := rd.Get(t.Context(), store.Key{Kind: "other", ID: "process"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBusyGivesUp(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "db")
+	s, err := open(t.Context(), path, Options{}, 10*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	release := holdWriteLock(t, path)
+	defer release()
+	called := false
+	err = s.Update(t.Context(), func(tx store.Tx) error { called = true; return nil })
+	if !isBusy(err) {
+		t.Fatalf("Update while another process holds the lock: %v, want SQLITE_BUSY", err)
+	}
+	if called {
+		t.Error("fn ran without the write lock")
+	}
+	if err := s.AppendEvents(t.Context(), []store.Event{{ID: "e", Account: "a"}}); !isBusy(err) {
+		t.Fatalf("AppendEvents while another process holds the lock: %v, want SQLITE_BUSY", err)
+	}
+	// A context that ends stops the retries.
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err = s.Update(ctx, func(tx store.Tx) error { return nil })
+	if err == nil || time.Since(start) > 2*time.Second {
+		t.Fatalf("Update with a short deadline: %v after %v", err, time.Since(start))
 	}
 }
