@@ -35,8 +35,11 @@ func TestAccessKeys(t *testing.T) {
 	if bytes.Contains(raw, []byte(k1.SecretAccessKey)) {
 		t.Error("the secret is stored in clear")
 	}
-	rec, err := getRec[accessKeyRec](e.ctx, readerOf(e), key("", kindAccessKey, k1.AccessKeyID))
-	e.ok(err)
+	var rec *accessKeyRec
+	e.ok(e.st.View(e.ctx, func(r store.Reader) (err error) {
+		rec, err = getRec[accessKeyRec](e.ctx, r, key("", kindAccessKey, k1.AccessKeyID))
+		return err
+	}))
 	if plain, err := (iamtest.Sealer{}).Open(rec.Secret, []byte(k1.AccessKeyID)); err != nil || string(plain) != k1.SecretAccessKey {
 		t.Errorf("sealed secret opens to %q, %v", plain, err)
 	}
@@ -74,12 +77,6 @@ func TestAccessKeys(t *testing.T) {
 	if _, err := e.s.CreateAccessKey(e.ctx, acct, "alice", nil); err != nil {
 		t.Errorf("a key after deleting one: %v", err)
 	}
-}
-
-func readerOf(e *env) store.Reader {
-	var rd store.Reader
-	_ = e.st.View(e.ctx, func(r store.Reader) error { rd = r; return nil })
-	return rd
 }
 
 // The root user's keys: CreateAccessKey without UserName called by root.
@@ -147,13 +144,13 @@ func TestLookupAccessKeyFollowsGenerations(t *testing.T) {
 		t.Errorf("unknown key: %v", err)
 	}
 	// A warm lookup reads nothing and writes nothing.
-	before := e.st.Updates()
+	before := e.generation()
 	for i := 0; i < 10; i++ {
 		if _, err := e.s.LookupAccessKey(e.ctx, k.AccessKeyID); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if e.st.Updates() != before {
+	if e.generation() != before {
 		t.Error("lookups wrote to the store")
 	}
 }
@@ -165,13 +162,13 @@ func TestRecordAccessKeyUse(t *testing.T) {
 	e.user("alice")
 	k, err := e.s.CreateAccessKey(e.ctx, acct, "alice", nil)
 	e.ok(err)
-	before := e.st.Updates()
+	before := e.generation()
 	e.ok(e.s.RecordAccessKeyUse(e.ctx, k.AccessKeyID, "s3", "us-east-1"))
 	e.clock.Advance(10 * time.Second)
 	for i := 0; i < 100; i++ {
 		e.ok(e.s.RecordAccessKeyUse(e.ctx, k.AccessKeyID, "cleanrooms", "eu-west-1"))
 	}
-	if n := e.st.Updates() - before; n != 1 {
+	if n := e.generation() - before; n != 1 {
 		t.Errorf("%d writes for 101 uses within a minute, want 1", n)
 	}
 	lu, err := e.s.GetAccessKeyLastUsed(e.ctx, acct, k.AccessKeyID)
@@ -181,7 +178,7 @@ func TestRecordAccessKeyUse(t *testing.T) {
 	}
 	e.clock.Advance(time.Minute)
 	e.ok(e.s.RecordAccessKeyUse(e.ctx, k.AccessKeyID, "sts", "us-east-1"))
-	if n := e.st.Updates() - before; n != 2 {
+	if n := e.generation() - before; n != 2 {
 		t.Errorf("%d writes after a minute, want 2", n)
 	}
 	e.ok(e.s.RecordAccessKeyUse(e.ctx, k.AccessKeyID, "iam", "us-east-1"))
@@ -269,4 +266,34 @@ func TestGetRoleForAssume(t *testing.T) {
 	}
 	_, err = e.s.GetRoleForAssume(e.ctx, acct, "nope")
 	wantErr(t, err, CodeNoSuchEntity, "The role with name nope cannot be found.")
+}
+
+// Changes committed by another node (another Service on the same store) are
+// seen once the cache's generation reading is older than
+// CacheCheckInterval; this node's own writes at once.
+func TestCacheSeesOtherNodes(t *testing.T) {
+	e := newEnv(t)
+	e.user("alice")
+	k, err := e.s.CreateAccessKey(e.ctx, acct, "alice", nil)
+	e.ok(err)
+	other, err := New(Options{Store: e.st, Now: e.clock.Now, Sealer: iamtest.Sealer{}})
+	e.ok(err)
+	strict, err := New(Options{Store: e.st, Now: e.clock.Now, Sealer: iamtest.Sealer{}, CacheCheckInterval: -1})
+	e.ok(err)
+	for _, s := range []*Service{e.s, strict} {
+		if _, err := s.LookupAccessKey(e.ctx, k.AccessKeyID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.ok(other.DeleteAccessKey(e.ctx, acct, "alice", k.AccessKeyID, nil))
+	if _, err := strict.LookupAccessKey(e.ctx, k.AccessKeyID); !errors.Is(err, ErrUnknownAccessKey) {
+		t.Errorf("with CacheCheckInterval < 0 the deleted key is still found: %v", err)
+	}
+	if _, err := e.s.LookupAccessKey(e.ctx, k.AccessKeyID); err != nil {
+		t.Errorf("within the interval the cached key is gone: %v", err)
+	}
+	e.clock.Advance(time.Second)
+	if _, err := e.s.LookupAccessKey(e.ctx, k.AccessKeyID); !errors.Is(err, ErrUnknownAccessKey) {
+		t.Errorf("after the interval the deleted key is still found: %v", err)
+	}
 }

@@ -3,7 +3,10 @@ package iam
 import (
 	"context"
 	"errors"
+	"flag"
 	"math/rand/v2"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -11,7 +14,12 @@ import (
 
 	"github.com/cleanroom-dev/cleanroom/internal/iam/iamtest"
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/sqlite"
 )
+
+// The tests run against the embedded SQLite backend (the default store);
+// -iam.store=memory runs them against iamtest's in-memory store.
+var storeFlag = flag.String("iam.store", "sqlite", "store backend of the tests: sqlite or memory")
 
 const acct = "123456789012"
 
@@ -36,16 +44,34 @@ type env struct {
 	t     testing.TB
 	ctx   context.Context
 	s     *Service
-	st    *iamtest.MemStore
+	st    store.Store
 	clock *fakeClock
 }
 
-// newEnv returns a Service over an in-memory store with a fixed clock and a
+// newStore opens an empty store of the backend the tests run against.
+func newStore(t testing.TB, now func() time.Time) store.Store {
+	t.Helper()
+	switch *storeFlag {
+	case "memory":
+		return iamtest.NewMemStore(now)
+	case "sqlite":
+		st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "cleanroom.db"), sqlite.Options{Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	}
+	t.Fatalf("unknown -iam.store %q", *storeFlag)
+	return nil
+}
+
+// newEnv returns a Service over an empty store with a fixed clock and a
 // seeded random source.
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	clock := &fakeClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	st := iamtest.NewMemStore(clock.Now)
+	st := newStore(t, clock.Now)
 	var seed [32]byte
 	copy(seed[:], t.Name())
 	s, err := New(Options{Store: st, Now: clock.Now, Sealer: iamtest.Sealer{}, Rand: rand.NewChaCha8(seed)})
@@ -125,13 +151,30 @@ func wantErr(t testing.TB, err error, code, msg string) {
 	}
 }
 
+// allEvents returns the account's audit events, oldest first.
+func (e *env) allEvents() []store.Event {
+	e.t.Helper()
+	evs, err := e.st.Events(e.ctx, store.EventQuery{Account: acct})
+	e.ok(err)
+	slices.Reverse(evs)
+	return evs
+}
+
 // events returns the names of the audit events stored so far.
 func (e *env) events() []string {
 	var names []string
-	for _, ev := range e.st.AllEvents() {
+	for _, ev := range e.allEvents() {
 		names = append(names, ev.Name)
 	}
 	return names
+}
+
+// generation returns the store's generation, which grows with each commit.
+func (e *env) generation() int64 {
+	e.t.Helper()
+	g, err := e.st.Generation(e.ctx)
+	e.ok(err)
+	return g
 }
 
 // rawRecord returns a stored record's data.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cleanroom-dev/cleanroom/internal/identity"
@@ -73,6 +74,7 @@ type keyEntry struct {
 // hotCache holds the answers read at one store generation.
 type hotCache struct {
 	gen        int64
+	checked    atomic.Int64 // when the generation was last read (Service clock, Unix ns)
 	mu         sync.RWMutex
 	keys       map[string]keyEntry
 	negatives  int
@@ -91,8 +93,13 @@ func newHotCache(gen int64) *hotCache {
 	}
 }
 
-// cache returns the cache of the store's current generation.
+// cache returns the cache of the store's current generation, reading the
+// generation again when the cache's reading is older than checkEvery.
 func (s *Service) cache(ctx context.Context) (*hotCache, error) {
+	now := s.now().UnixNano()
+	if c := s.hot.Load(); c != nil && s.checkEvery > 0 && now-c.checked.Load() < int64(s.checkEvery) {
+		return c, nil
+	}
 	gen, err := s.store.Generation(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("iam: reading store generation: %w", err)
@@ -100,10 +107,13 @@ func (s *Service) cache(ctx context.Context) (*hotCache, error) {
 	for {
 		c := s.hot.Load()
 		if c != nil && c.gen >= gen {
+			c.checked.Store(now)
 			return c, nil
 		}
-		if s.hot.CompareAndSwap(c, newHotCache(gen)) {
-			return s.hot.Load(), nil
+		nc := newHotCache(gen)
+		nc.checked.Store(now)
+		if s.hot.CompareAndSwap(c, nc) {
+			return nc, nil
 		}
 	}
 }

@@ -79,6 +79,14 @@ type Options struct {
 	Logger *slog.Logger
 	// Quotas overrides account-level quotas.
 	Quotas Quotas
+	// CacheCheckInterval is how long the request-path cache trusts the
+	// store generation it last read before reading it again (reading it is
+	// a query on some backends). Writes made through this Service
+	// invalidate the cache at once; changes committed elsewhere (another
+	// node, an admin process) are seen within the interval, as IAM's own
+	// changes propagate "eventually". Zero means one second; a negative
+	// value reads the generation on every lookup.
+	CacheCheckInterval time.Duration
 }
 
 // Service is IAM's resource model and rules, over a store.Store. Its
@@ -97,8 +105,9 @@ type Service struct {
 	awsPolicies     map[string]*awsPolicy // by ARN
 	awsPolicyByName []*awsPolicy          // sorted by name
 
-	hot      atomic.Pointer[hotCache]
-	compiled compileCache
+	hot        atomic.Pointer[hotCache]
+	checkEvery time.Duration
+	compiled   compileCache
 	keyUse   keyUseTracker
 }
 
@@ -110,7 +119,10 @@ func New(o Options) (*Service, error) {
 	if o.Sealer == nil {
 		return nil, errors.New("iam: Options.Sealer is required")
 	}
-	s := &Service{store: o.Store, now: o.Now, sealer: o.Sealer, cat: o.Catalog, rand: o.Rand, log: o.Logger, quotas: o.Quotas.withDefaults()}
+	s := &Service{store: o.Store, now: o.Now, sealer: o.Sealer, cat: o.Catalog, rand: o.Rand, log: o.Logger, quotas: o.Quotas.withDefaults(), checkEvery: o.CacheCheckInterval}
+	if s.checkEvery == 0 {
+		s.checkEvery = time.Second
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -461,7 +473,7 @@ func (s *Service) appendEvent(ctx context.Context, tx store.Tx, account, op stri
 // IAM operation, resources the entities it names, and *result the value the
 // Audit receives (read after fn returns).
 func (s *Service) write(ctx context.Context, account, op string, resources []store.EventResource, audit Audit, result *any, fn func(tx store.Tx) error) error {
-	return s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx store.Tx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -471,6 +483,11 @@ func (s *Service) write(ctx context.Context, account, op string, resources []sto
 		}
 		return s.appendEvent(ctx, tx, account, op, resources, audit, r)
 	})
+	if err == nil {
+		// This node's own changes are visible to its next lookup.
+		s.hot.Store(nil)
+	}
+	return err
 }
 
 // view runs fn on a consistent snapshot.

@@ -276,7 +276,7 @@ func TestWritesAppendAuditEvents(t *testing.T) {
 	_, err = e.s.CreateUser(e.ctx, acct, CreateUserInput{UserName: "alice"}, nil)
 	wantErr(t, err, CodeEntityAlreadyExists, "")
 	e.ok(e.s.TagUser(e.ctx, acct, "alice", []Tag{{"a", "b"}}, nil))
-	evs := e.st.AllEvents()
+	evs := e.allEvents()
 	if len(evs) != 2 {
 		t.Fatalf("events = %v", e.events())
 	}

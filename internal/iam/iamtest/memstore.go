@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -16,45 +17,136 @@ import (
 	"github.com/cleanroom-dev/cleanroom/internal/store"
 )
 
-// MemStore is an in-memory store.Store for tests. Update transactions run
-// one at a time under a mutex, so they are serializable; View sees the last
-// committed state. It keeps every audit event.
+// MemStore is an in-memory store.Store for tests; it passes the store
+// conformance suite (storetest). Update transactions run one at a time, so
+// they are serializable; View reads an immutable snapshot of the last
+// commit and never waits for an Update.
 type MemStore struct {
-	mu      sync.RWMutex
-	kinds   map[kindKey]map[string]store.Record
-	events  []store.Event
+	now func() time.Time
+
+	writeMu sync.Mutex // serializes Updates
+
+	mu     sync.RWMutex // guards the fields below
+	state  *memState
+	events []memEvent
+	ids    map[string]map[string]bool // account → event ids
+	seq    int64
+	closed bool
+
 	gen     atomic.Int64
-	closed  bool
-	now     func() time.Time
 	updates atomic.Int64
 }
 
+// memState is one committed state; it is never modified once published.
+type memState struct {
+	kinds map[kindKey]map[string]store.Record
+}
+
 type kindKey struct{ account, kind string }
+
+type memEvent struct {
+	e   store.Event
+	seq int64
+}
+
+var errEnded = errors.New("memstore: the transaction has ended")
 
 // NewMemStore returns an empty store. now may be nil (time.Now).
 func NewMemStore(now func() time.Time) *MemStore {
 	if now == nil {
 		now = time.Now
 	}
-	return &MemStore{kinds: make(map[kindKey]map[string]store.Record), now: now}
+	return &MemStore{now: now, state: &memState{kinds: map[kindKey]map[string]store.Record{}}, ids: map[string]map[string]bool{}}
 }
 
 // Updates reports how many Update calls committed (for tests that check
 // that a read path does not write).
 func (m *MemStore) Updates() int64 { return m.updates.Load() }
 
-// View runs fn against the committed state.
-func (m *MemStore) View(ctx context.Context, fn func(store.Reader) error) error {
+func (m *MemStore) snapshot() (*memState, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if m.closed {
-		return store.ErrClosed
+		return nil, store.ErrClosed
 	}
-	return fn(&memTx{m: m, readOnly: true})
+	return m.state, nil
+}
+
+// View runs fn against a snapshot of the committed state.
+func (m *MemStore) View(ctx context.Context, fn func(store.Reader) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	st, err := m.snapshot()
+	if err != nil {
+		return err
+	}
+	tx := &memTx{m: m, state: st}
+	defer func() { tx.done = true }()
+	return fn(tx)
 }
 
 // Update runs fn in a transaction that commits when fn returns nil.
 func (m *MemStore) Update(ctx context.Context, fn func(store.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	m.writeMu.Lock()
+	defer m.writeMu.Unlock()
+	st, err := m.snapshot()
+	if err != nil {
+		return err
+	}
+	tx := &memTx{m: m, state: st, writes: make(map[store.Key]*store.Record), writable: true}
+	defer func() { tx.done = true }()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	next := &memState{kinds: maps.Clone(st.kinds)}
+	copied := map[kindKey]bool{}
+	for k, r := range tx.writes {
+		kk := kindKey{k.Account, k.Kind}
+		if !copied[kk] {
+			next.kinds[kk] = maps.Clone(next.kinds[kk])
+			if next.kinds[kk] == nil {
+				next.kinds[kk] = map[string]store.Record{}
+			}
+			copied[kk] = true
+		}
+		if r == nil {
+			delete(next.kinds[kk], k.ID)
+		} else {
+			next.kinds[kk][k.ID] = *r
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return store.ErrClosed
+	}
+	m.state = next
+	m.addEventsLocked(tx.events)
+	m.gen.Add(1)
+	m.updates.Add(1)
+	return nil
+}
+
+func (m *MemStore) addEventsLocked(evs []store.Event) {
+	for _, e := range evs {
+		m.seq++
+		m.events = append(m.events, memEvent{e: cloneEvent(e), seq: m.seq})
+		if m.ids[e.Account] == nil {
+			m.ids[e.Account] = map[string]bool{}
+		}
+		m.ids[e.Account][e.ID] = true
+	}
+}
+
+// AppendEvents stores events: all of them, or none when one's ID is taken.
+func (m *MemStore) AppendEvents(ctx context.Context, events []store.Event) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -63,92 +155,105 @@ func (m *MemStore) Update(ctx context.Context, fn func(store.Tx) error) error {
 	if m.closed {
 		return store.ErrClosed
 	}
-	tx := &memTx{m: m, writes: make(map[store.Key]*store.Record)}
-	if err := fn(tx); err != nil {
-		return err
-	}
-	now := m.now().UTC()
-	for k, r := range tx.writes {
-		kk := kindKey{k.Account, k.Kind}
-		if r == nil {
-			delete(m.kinds[kk], k.ID)
-			continue
+	seen := map[[2]string]bool{}
+	for _, e := range events {
+		k := [2]string{e.Account, e.ID}
+		if m.ids[e.Account][e.ID] || seen[k] {
+			return fmt.Errorf("memstore: event %s: %w", e.ID, store.ErrExists)
 		}
-		if m.kinds[kk] == nil {
-			m.kinds[kk] = make(map[string]store.Record)
-		}
-		rec := *r
-		rec.Updated = now
-		m.kinds[kk][k.ID] = rec
+		seen[k] = true
 	}
-	m.events = append(m.events, tx.events...)
-	m.gen.Add(1)
-	m.updates.Add(1)
+	m.addEventsLocked(events)
 	return nil
 }
 
-// AppendEvents stores events.
-func (m *MemStore) AppendEvents(ctx context.Context, events []store.Event) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.closed {
-		return store.ErrClosed
-	}
-	m.events = append(m.events, events...)
-	return nil
-}
-
-// Events returns one account's events, newest first, filtered as q says.
+// Events returns one account's events, newest first (equal times: the last
+// appended first), filtered as q says.
 func (m *MemStore) Events(ctx context.Context, q store.EventQuery) ([]store.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	if m.closed {
+		return nil, store.ErrClosed
+	}
+	var all []memEvent
+	for _, me := range m.events {
+		if me.e.Account == q.Account {
+			all = append(all, me)
+		}
+	}
+	slices.SortFunc(all, func(a, b memEvent) int {
+		if c := b.e.Time.Compare(a.e.Time); c != 0 {
+			return c
+		}
+		return int(b.seq - a.seq)
+	})
+	if q.Before != "" {
+		i := slices.IndexFunc(all, func(me memEvent) bool { return me.e.ID == q.Before })
+		if i < 0 {
+			return nil, fmt.Errorf("memstore: event %s: %w", q.Before, store.ErrNotFound)
+		}
+		all = all[i+1:]
+	}
 	var out []store.Event
-	started := q.Before == ""
-	for i := len(m.events) - 1; i >= 0; i-- {
-		e := m.events[i]
-		if e.Account != q.Account {
-			continue
-		}
-		if !started {
-			started = e.ID == q.Before
-			continue
-		}
-		if !q.Start.IsZero() && e.Time.Before(q.Start) || !q.End.IsZero() && e.Time.After(q.End) {
-			continue
-		}
-		if q.ID != "" && e.ID != q.ID || q.Name != "" && e.Name != q.Name ||
-			q.Source != "" && e.Source != q.Source || q.ReadOnly != nil && e.ReadOnly != *q.ReadOnly ||
-			q.Username != "" && e.Username != q.Username || q.AccessKeyID != "" && e.AccessKeyID != q.AccessKeyID {
-			continue
-		}
-		if q.ResourceType != "" || q.ResourceName != "" {
-			found := false
-			for _, r := range e.Resources {
-				if (q.ResourceType == "" || r.Type == q.ResourceType) && (q.ResourceName == "" || r.Name == q.ResourceName) {
-					found = true
-				}
+	for _, me := range all {
+		if matches(me.e, q) {
+			out = append(out, cloneEvent(me.e))
+			if q.Limit > 0 && len(out) == q.Limit {
+				break
 			}
-			if !found {
-				continue
-			}
-		}
-		out = append(out, e)
-		if q.Limit > 0 && len(out) == q.Limit {
-			break
 		}
 	}
 	return out, nil
 }
 
-// AllEvents returns every stored event, oldest first.
+func matches(e store.Event, q store.EventQuery) bool {
+	if !q.Start.IsZero() && e.Time.Before(q.Start) || !q.End.IsZero() && e.Time.After(q.End) {
+		return false
+	}
+	if q.ID != "" && e.ID != q.ID || q.Name != "" && e.Name != q.Name ||
+		q.Source != "" && e.Source != q.Source || q.ReadOnly != nil && e.ReadOnly != *q.ReadOnly ||
+		q.Username != "" && e.Username != q.Username || q.AccessKeyID != "" && e.AccessKeyID != q.AccessKeyID {
+		return false
+	}
+	if q.ResourceType != "" || q.ResourceName != "" {
+		return slices.ContainsFunc(e.Resources, func(r store.EventResource) bool {
+			return (q.ResourceType == "" || r.Type == q.ResourceType) && (q.ResourceName == "" || r.Name == q.ResourceName)
+		})
+	}
+	return true
+}
+
+func cloneEvent(e store.Event) store.Event {
+	e.Time = e.Time.UTC()
+	e.Resources = slices.Clone(e.Resources)
+	e.Data = bytes.Clone(e.Data)
+	return e
+}
+
+// AllEvents returns every stored event, oldest appended first.
 func (m *MemStore) AllEvents() []store.Event {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return slices.Clone(m.events)
+	out := make([]store.Event, len(m.events))
+	for i, me := range m.events {
+		out[i] = cloneEvent(me.e)
+	}
+	return out
 }
 
 // Generation counts committed updates.
-func (m *MemStore) Generation(ctx context.Context) (int64, error) { return m.gen.Load(), nil }
+func (m *MemStore) Generation(ctx context.Context) (int64, error) {
+	m.mu.RLock()
+	closed := m.closed
+	m.mu.RUnlock()
+	if closed {
+		return 0, store.ErrClosed
+	}
+	return m.gen.Load(), nil
+}
 
 // Close makes later calls fail with store.ErrClosed.
 func (m *MemStore) Close() error {
@@ -158,37 +263,57 @@ func (m *MemStore) Close() error {
 	return nil
 }
 
-// memTx reads the committed state through its own pending writes.
+// memTx reads a snapshot through its own pending writes.
 type memTx struct {
 	m        *MemStore
-	readOnly bool
+	state    *memState
+	writable bool
+	done     bool
 	writes   map[store.Key]*store.Record // nil value: deleted
 	events   []store.Event
 }
 
-func (t *memTx) Get(ctx context.Context, k store.Key) (store.Record, error) {
+func (t *memTx) check(ctx context.Context, write bool) error {
+	if t.done || write && !t.writable {
+		return errEnded
+	}
+	return ctx.Err()
+}
+
+func (t *memTx) get(k store.Key) (store.Record, bool) {
 	if r, ok := t.writes[k]; ok {
 		if r == nil {
-			return store.Record{}, store.ErrNotFound
+			return store.Record{}, false
 		}
-		return cloneRecord(*r), nil
+		return cloneRecord(*r), true
 	}
-	r, ok := t.m.kinds[kindKey{k.Account, k.Kind}][k.ID]
+	r, ok := t.state.kinds[kindKey{k.Account, k.Kind}][k.ID]
+	return cloneRecord(r), ok
+}
+
+func (t *memTx) Get(ctx context.Context, k store.Key) (store.Record, error) {
+	if err := t.check(ctx, false); err != nil {
+		return store.Record{}, err
+	}
+	r, ok := t.get(k)
 	if !ok {
 		return store.Record{}, store.ErrNotFound
 	}
-	return cloneRecord(r), nil
+	return r, nil
 }
 
 func (t *memTx) List(ctx context.Context, q store.ListQuery) ([]store.Record, error) {
-	base := t.m.kinds[kindKey{q.Account, q.Kind}]
+	if err := t.check(ctx, false); err != nil {
+		return nil, err
+	}
+	base := t.state.kinds[kindKey{q.Account, q.Kind}]
 	ids := make([]string, 0, len(base))
 	for id := range base {
 		ids = append(ids, id)
 	}
 	for k, r := range t.writes {
-		if k.Account == q.Account && k.Kind == q.Kind {
-			if _, ok := base[k.ID]; !ok && r != nil {
+		if k.Account == q.Account && k.Kind == q.Kind && r != nil {
+			if _, ok := base[k.ID]; !ok {
 				ids = append(ids, k.ID)
 			}
 		}
@@ -199,8 +324,8 @@ func (t *memTx) List(ctx context.Context, q store.ListQuery) ([]store.Record, er
 		if !strings.HasPrefix(id, q.Prefix) || (q.After != "" && id <= q.After) {
 			continue
 		}
-		r, err := t.Get(ctx, store.Key{Account: q.Account, Kind: q.Kind, ID: id})
-		if errors.Is(err, store.ErrNotFound) {
+		r, ok := t.get(store.Key{Account: q.Account, Kind: q.Kind, ID: id})
+		if !ok {
 			continue
 		}
 		out = append(out, r)
@@ -212,19 +337,25 @@ func (t *memTx) List(ctx context.Context, q store.ListQuery) ([]store.Record, er
 }
 
 func (t *memTx) Create(ctx context.Context, r store.Record) error {
-	if _, err := t.Get(ctx, r.Key); err == nil {
+	if err := t.check(ctx, true); err != nil {
+		return err
+	}
+	if _, ok := t.get(r.Key); ok {
 		return fmt.Errorf("memstore: create %v: %w", r.Key, store.ErrExists)
 	}
 	r = cloneRecord(r)
-	r.Version = 1
+	r.Version, r.Updated = 1, t.m.now().UTC()
 	t.writes[r.Key] = &r
 	return nil
 }
 
 func (t *memTx) Put(ctx context.Context, r store.Record) error {
-	cur, err := t.Get(ctx, r.Key)
+	if err := t.check(ctx, true); err != nil {
+		return err
+	}
+	cur, ok := t.get(r.Key)
 	switch {
-	case err == nil:
+	case ok:
 		if r.Version != 0 && r.Version != cur.Version {
 			return store.ErrVersion
 		}
@@ -235,20 +366,33 @@ func (t *memTx) Put(ctx context.Context, r store.Record) error {
 		r.Version = 1
 	}
 	r = cloneRecord(r)
+	r.Updated = t.m.now().UTC()
 	t.writes[r.Key] = &r
 	return nil
 }
 
 func (t *memTx) Delete(ctx context.Context, k store.Key) error {
-	if _, err := t.Get(ctx, k); err != nil {
+	if err := t.check(ctx, true); err != nil {
 		return err
+	}
+	if _, ok := t.get(k); !ok {
+		return store.ErrNotFound
 	}
 	t.writes[k] = nil
 	return nil
 }
 
 func (t *memTx) Append(ctx context.Context, e store.Event) error {
-	t.events = append(t.events, e)
+	if err := t.check(ctx, true); err != nil {
+		return err
+	}
+	t.m.mu.RLock()
+	taken := t.m.ids[e.Account][e.ID]
+	t.m.mu.RUnlock()
+	if taken || slices.ContainsFunc(t.events, func(x store.Event) bool { return x.Account == e.Account && x.ID == e.ID }) {
+		return fmt.Errorf("memstore: event %s: %w", e.ID, store.ErrExists)
+	}
+	t.events = append(t.events, cloneEvent(e))
 	return nil
 }
 
