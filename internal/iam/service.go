@@ -108,7 +108,7 @@ type Service struct {
 	hot        atomic.Pointer[hotCache]
 	checkEvery time.Duration
 	compiled   compileCache
-	keyUse   keyUseTracker
+	keyUse     keyUseTracker
 }
 
 // New returns a Service.
