@@ -17,6 +17,8 @@
 //   - Events with equal times are listed newest appended first; Before with
 //     an ID the account does not hold is ErrNotFound; an event ID an account
 //     already holds is ErrExists and fails the whole AppendEvents batch.
+//   - Update resolves conflicts between concurrent transactions itself
+//     (waiting or retrying fn): its callers see fn's errors and nothing else.
 //   - A panic in fn rolls its transaction back and leaves the store usable.
 //   - Reader and Tx values must not be used after their View or Update
 //     returned: they fail.
