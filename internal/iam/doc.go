@@ -30,7 +30,9 @@
 //
 // LookupAccessKey, KeyCaller, UserCaller, GetRoleForAssume and
 // IdentityPolicies answer from an in-memory cache that lives as long as the
-// store's generation does, so a commit on any node invalidates it.
+// store's generation does: this node's writes invalidate it at once, and a
+// commit on another node within Options.CacheCheckInterval (one second by
+// default), when the generation is read again.
 // RecordAccessKeyUse keeps access key use in memory and writes it at most
 // once a minute per key. SimulatePrincipalPolicy and SimulateCustomPolicy
 // evaluate with package authz.

@@ -16,7 +16,8 @@ import (
 // This file is what the server asks on every request: the access key of a
 // signature, the caller it stands for, and the caller's policies. Answers
 // are cached in memory for the store generation they were read at; a new
-// generation (a commit on any node) starts an empty cache. Compiled
+// generation (a commit on any node, noticed within CacheCheckInterval, or
+// at once for this node's own writes) starts an empty cache. Compiled
 // policies are cached apart, by name and document, across generations.
 
 // Key is an access key as SigV4 needs it, with its secret in clear.
