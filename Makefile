@@ -23,13 +23,16 @@ test/oracle/node_modules/.package-lock.json: test/oracle/package-lock.json
 
 vet:
 	$(GO) vet ./...
-	@test -z "$$(gofmt -l cmd internal)" || (gofmt -l cmd internal; echo "gofmt needed"; exit 1)
+	@test -z "$$(gofmt -l cmd internal test bench)" || (gofmt -l cmd internal test bench; echo "gofmt needed"; exit 1)
 
 unit:
 	$(GO) test -count=1 ./...
 
+# -race on the engine and on every package of the server's request path.
 race:
-	$(GO) test -count=1 -race ./internal/policy/... ./internal/authz/... ./internal/simulate/...
+	$(GO) test -count=1 -race ./internal/policy/... ./internal/authz/... ./internal/simulate/... \
+		./internal/server/... ./internal/sigv4/... ./internal/store/... ./internal/secretbox/... \
+		./internal/iam/... ./internal/sts/... ./internal/access/... ./internal/awsproto/...
 
 fuzz:
 	./scripts/fuzz-all.sh $(FUZZTIME)

@@ -25,6 +25,6 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newPolicyCommand())
+	root.AddCommand(newPolicyCommand(), newServeCommand(), newBenchCommand())
 	return root
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cleanroom-dev/cleanroom/internal/authz"
+	"github.com/cleanroom-dev/cleanroom/internal/catalog"
 	"github.com/cleanroom-dev/cleanroom/internal/identity"
 	"github.com/cleanroom-dev/cleanroom/internal/policy"
 )
@@ -44,11 +45,26 @@ func InfoFrom(ctx context.Context) *Info {
 type Engine struct {
 	src PolicySource
 	now func() time.Time
+	cat *catalog.Catalog
 }
 
-// NewEngine returns an Engine.
-func NewEngine(src PolicySource, now func() time.Time) *Engine {
-	return &Engine{src: src, now: now}
+// NewEngine returns an Engine. The catalog tells which request keys are
+// multivalued (aws:TagKeys, sts:TransitiveTagKeys ...); the others are set
+// as single values.
+func NewEngine(src PolicySource, cat *catalog.Catalog, now func() time.Time) *Engine {
+	return &Engine{src: src, now: now, cat: cat}
+}
+
+// setKey sets a request key as single- or multivalued, as the catalog
+// types it.
+func (e *Engine) setKey(pctx *policy.Context, k string, vs []string) {
+	if len(vs) == 1 {
+		if ck, ok := e.cat.ConditionKey(k); !ok || !ck.Multivalued {
+			pctx.Set(k, vs[0])
+			return
+		}
+	}
+	pctx.SetMulti(k, vs...)
 }
 
 // Authorize implements Authorizer.
@@ -67,7 +83,7 @@ func (e *Engine) Authorize(ctx context.Context, reqs ...Request) error {
 		r := &reqs[i]
 		pctx := CallerContext(c, info, e.now)
 		for k, vs := range r.Context {
-			pctx.SetMulti(k, vs...)
+			e.setKey(pctx, k, vs)
 		}
 		account := r.ResourceAccount
 		if account == "" {

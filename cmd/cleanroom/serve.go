@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cleanroom-dev/cleanroom/internal/server"
+)
+
+func newServeCommand() *cobra.Command {
+	var (
+		cfg       server.Config
+		logFormat string
+		logLevel  string
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the AWS APIs (IAM, STS, ...) on a local endpoint",
+		Long: `Serve the AWS wire APIs with SigV4 authentication and IAM authorization.
+
+On first start with an empty data directory it creates the management account
+and its root access key, and writes DIR/aws/credentials and DIR/aws/config so that
+
+  AWS_CONFIG_FILE=DIR/aws/config AWS_SHARED_CREDENTIALS_FILE=DIR/aws/credentials aws sts get-caller-identity
+
+works. Existing state is never overwritten. Secrets are encrypted with the key in
+CLEANROOM_MASTER_KEY (32 bytes, base64) or DIR/master.key (created on first start).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var level slog.Level
+			if err := level.UnmarshalText([]byte(logLevel)); err != nil {
+				return fmt.Errorf("--log-level: %w", err)
+			}
+			opts := &slog.HandlerOptions{Level: level}
+			switch logFormat {
+			case "text":
+				cfg.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), opts))
+			case "json":
+				cfg.Logger = slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), opts))
+			default:
+				return fmt.Errorf("--log-format must be text or json, not %q", logFormat)
+			}
+			if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
+				return fmt.Errorf("--tls-cert and --tls-key go together")
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return serve(ctx, cfg)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.Addr, "addr", "127.0.0.1:4566", "listen address (loopback by default)")
+	f.StringVar(&cfg.DataDir, "data", envOr("CLEANROOM_DATA", "cleanroom-data"), "data directory (env CLEANROOM_DATA)")
+	f.StringVar(&cfg.Region, "region", "us-east-1", "default region written to aws/config")
+	f.StringVar(&cfg.TLSCert, "tls-cert", "", "TLS certificate file (PEM): serve HTTPS")
+	f.StringVar(&cfg.TLSKey, "tls-key", "", "TLS private key file (PEM)")
+	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
+	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	return cmd
+}
+
+func serve(ctx context.Context, cfg server.Config) error {
+	s, err := server.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ln, err := s.Listen()
+	if err != nil {
+		return err
+	}
+	return s.Serve(ctx, ln)
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,330 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/cleanroom-dev/cleanroom/internal/access"
+	"github.com/cleanroom-dev/cleanroom/internal/account"
+	"github.com/cleanroom-dev/cleanroom/internal/authz"
+	"github.com/cleanroom-dev/cleanroom/internal/awsproto"
+	"github.com/cleanroom-dev/cleanroom/internal/iam"
+	"github.com/cleanroom-dev/cleanroom/internal/iam/iamapi"
+	"github.com/cleanroom-dev/cleanroom/internal/identity"
+	"github.com/cleanroom-dev/cleanroom/internal/policy"
+	"github.com/cleanroom-dev/cleanroom/internal/sigv4"
+	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/sts"
+	"github.com/cleanroom-dev/cleanroom/internal/sts/stsapi"
+	"github.com/cleanroom-dev/cleanroom/internal/wire/iamwire"
+	"github.com/cleanroom-dev/cleanroom/internal/wire/stswire"
+)
+
+// api holds the services and the request-path state shared by them.
+type api struct {
+	s        *Server
+	verifier *sigv4.Verifier
+	iam      *iam.Service
+	sts      *sts.Service
+	engine   *access.Engine
+	services map[string]*service
+
+	mu       sync.Mutex
+	rootKeys map[string]*identity.Caller // root access key id → caller (root keys do not change)
+	policies map[string]*callerPolicies  // access key id → policies
+}
+
+// callerPolicies caches the prepared policies of one access key; they are
+// rebuilt when IAM's policies for the principal change.
+type callerPolicies struct {
+	from *iam.PrincipalPolicies
+	ps   *authz.Policies
+}
+
+// maxCachedPolicies bounds the per-key policy cache.
+const maxCachedPolicies = 100_000
+
+func newAPI(s *Server) (*api, error) {
+	a := &api{s: s, rootKeys: map[string]*identity.Caller{}, policies: map[string]*callerPolicies{}}
+	var err error
+	a.iam, err = iam.New(iam.Options{Store: s.store, Now: s.now, Sealer: s.box, Catalog: s.catalog, Rand: s.cfg.Rand, Logger: s.log})
+	if err != nil {
+		return nil, fmt.Errorf("server: IAM: %w", err)
+	}
+	a.engine = access.NewEngine(a, s.catalog, s.now)
+	a.sts = sts.New(sts.Options{Store: s.store, Sealer: s.box, Directory: directory{a}, Authorizer: a.engine, Now: s.now, Rand: s.cfg.Rand, Logger: s.log})
+	a.verifier = sigv4.New(sigv4.LookupFunc(a.lookupCredential), sigv4.Options{
+		Now:            s.now,
+		GlobalServices: map[string]string{"iam": "us-east-1", "organizations": "us-east-1"},
+	})
+
+	iamHandlers := iamapi.Handlers(iamapi.Options{Service: a.iam, Authorizer: a.engine, Catalog: s.catalog, Logger: s.log,
+		Audit: func(ctx context.Context, op string, request any) iam.Audit {
+			return func(result any) store.Event {
+				return s.event(ctx, "iam.amazonaws.com", op, false, request, result)
+			}
+		}})
+	stsHandlers := stsapi.Handlers(a.sts, func(ctx context.Context, op string, req, resp any) store.Event {
+		return s.event(ctx, "sts.amazonaws.com", op, false, req, resp)
+	})
+	a.services = map[string]*service{
+		"iam": {
+			name: "iam", proto: awsproto.Query, xmlns: iamwire.XMLNamespace, region: "us-east-1",
+			serve: func(ctx context.Context, c *call) error {
+				if err := a.checkSessionTokenRules(c, true); err != nil {
+					return err
+				}
+				resp, err := iamHandlers.Serve(ctx, c.op, c.params)
+				if err != nil {
+					return err
+				}
+				return awsproto.WriteQueryResponse(c.w, resp, c.rid)
+			},
+			known: func(op string) bool { _, ok := iamwire.LookupOperation(op); return ok },
+		},
+		"sts": {
+			name: "sts", proto: awsproto.Query, xmlns: stswire.XMLNamespace,
+			serve: func(ctx context.Context, c *call) error {
+				if err := a.checkSessionTokenRules(c, false); err != nil {
+					return err
+				}
+				resp, err := stsHandlers.Serve(ctx, c.op, c.params)
+				if err != nil {
+					return err
+				}
+				return awsproto.WriteQueryResponse(c.w, resp, c.rid)
+			},
+			known: func(op string) bool { _, ok := stswire.LookupOperation(op); return ok },
+			unsigned: func(op string) bool {
+				o, ok := stswire.LookupOperation(op)
+				return ok && o.Unsigned
+			},
+		},
+	}
+	return a, nil
+}
+
+func (a *api) close() {}
+
+// knows reports whether op is an operation of the service.
+func (svc *service) knows(op string) bool { return svc != nil && svc.known != nil && svc.known(op) }
+
+// checkSessionTokenRules applies the limits of GetSessionToken credentials:
+// "You cannot call any IAM API operations unless MFA authentication
+// information is included in the request" and "You cannot call any AWS STS
+// API except AssumeRole or GetCallerIdentity"
+// (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html).
+func (a *api) checkSessionTokenRules(c *call, isIAM bool) error {
+	cl := c.caller
+	if cl == nil || !cl.Temporary || cl.Session == nil || cl.Type == identity.AssumedRole {
+		return nil
+	}
+	if isIAM {
+		if !cl.MFAAuthenticated {
+			return awsproto.NewError(http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid")
+		}
+		return nil
+	}
+	switch c.op {
+	case "AssumeRole", "GetCallerIdentity", "GetSessionToken":
+		return nil // GetSessionToken refuses session credentials itself
+	}
+	return &access.DeniedError{Message: "User: " + cl.ARN + " is not authorized to perform: sts:" + c.op + " with session credentials"}
+}
+
+// lookupCredential finds the secret of an access key for SigV4: a session
+// key (ASIA), an account root key, or an IAM user's key.
+func (a *api) lookupCredential(ctx context.Context, akid string) (sigv4.Credential, error) {
+	if len(akid) >= 4 && akid[:4] == "ASIA" {
+		sess, err := a.sts.Lookup(ctx, akid)
+		if errors.Is(err, sts.ErrNoSession) {
+			return sigv4.Credential{}, sigv4.ErrUnknownKey
+		}
+		if err != nil {
+			return sigv4.Credential{}, err
+		}
+		return sigv4.Credential{AccessKeyID: akid, SecretKey: sess.Secret, SessionToken: sess.Token, Expires: sess.Expires, Active: true}, nil
+	}
+	k, err := a.iam.LookupAccessKey(ctx, akid)
+	if err == nil {
+		return sigv4.Credential{AccessKeyID: akid, SecretKey: k.Secret, Active: k.Active()}, nil
+	}
+	if !errors.Is(err, iam.ErrUnknownAccessKey) {
+		return sigv4.Credential{}, err
+	}
+	rk, err := a.s.accounts.RootKey(ctx, akid)
+	if errors.Is(err, account.ErrNotFound) {
+		return sigv4.Credential{}, sigv4.ErrUnknownKey
+	}
+	if err != nil {
+		return sigv4.Credential{}, err
+	}
+	return sigv4.Credential{AccessKeyID: akid, SecretKey: rk.Secret, Active: rk.Active}, nil
+}
+
+// caller returns the principal an authenticated access key stands for.
+func (a *api) caller(ctx context.Context, akid string) (*identity.Caller, error) {
+	if len(akid) >= 4 && akid[:4] == "ASIA" {
+		sess, err := a.sts.Lookup(ctx, akid)
+		if err != nil {
+			return nil, err
+		}
+		return sess.Caller, nil
+	}
+	a.mu.Lock()
+	c := a.rootKeys[akid]
+	a.mu.Unlock()
+	if c != nil {
+		return c, nil
+	}
+	k, err := a.iam.LookupAccessKey(ctx, akid)
+	if err == nil {
+		cl, err := a.iam.KeyCaller(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		return &cl, nil
+	}
+	if !errors.Is(err, iam.ErrUnknownAccessKey) {
+		return nil, err
+	}
+	rk, err := a.s.accounts.RootKey(ctx, akid)
+	if err != nil {
+		return nil, err
+	}
+	cl := iam.RootCaller(rk.Account, akid)
+	a.mu.Lock()
+	a.rootKeys[akid] = &cl
+	a.mu.Unlock()
+	return &cl, nil
+}
+
+// noteKeyUse records the last use of an IAM user's access key.
+func (a *api) noteKeyUse(ctx context.Context, c *identity.Caller, region, service string) {
+	if c.Type != identity.IAMUser || c.Temporary {
+		return
+	}
+	if err := a.iam.RecordAccessKeyUse(ctx, c.AccessKeyID, service, region); err != nil {
+		a.s.log.Warn("recording access key use", "accessKeyId", c.AccessKeyID, "err", err)
+	}
+}
+
+// emptyPolicies are the policies of a root user: none (it has full access in
+// its account by the evaluation logic itself).
+var emptyPolicies = func() *authz.Policies { p := &authz.Policies{}; p.Prepare(); return p }()
+
+// Policies implements access.PolicySource: the identity-based policies and
+// boundary of the caller's user or role, and the session policies of a role
+// session.
+func (a *api) Policies(ctx context.Context, c *identity.Caller) (*authz.Policies, bool, error) {
+	if c.Type != identity.IAMUser && c.Type != identity.AssumedRole {
+		return emptyPolicies, false, nil
+	}
+	pp, err := a.iam.IdentityPolicies(ctx, c.Account, c.PrincipalARN)
+	var ie *iam.Error
+	if errors.As(err, &ie) && ie.Code == iam.CodeNoSuchEntity {
+		// The user or role is gone: nothing allows, sessions included.
+		pp = &iam.PrincipalPolicies{}
+	} else if err != nil {
+		return nil, false, err
+	}
+	cacheKey := c.AccessKeyID + "|" + c.PrincipalARN
+	a.mu.Lock()
+	cp := a.policies[cacheKey]
+	a.mu.Unlock()
+	if cp != nil && cp.from == pp {
+		return cp.ps, len(pp.Boundary) > 0, nil
+	}
+	ps := &authz.Policies{Identity: pp.Identity, Boundary: pp.Boundary}
+	if c.Session != nil {
+		for i, doc := range c.Session.Policies {
+			p, err := policy.Parse([]byte(doc), policy.TypeSession)
+			if err != nil {
+				return nil, false, fmt.Errorf("session policy of %s: %w", c.AccessKeyID, err)
+			}
+			ps.Session = append(ps.Session, policy.Compile(p, fmt.Sprintf("session policy %d", i+1)))
+		}
+	}
+	ps.Prepare()
+	a.mu.Lock()
+	if len(a.policies) >= maxCachedPolicies {
+		clear(a.policies)
+	}
+	a.policies[cacheKey] = &callerPolicies{from: pp, ps: ps}
+	a.mu.Unlock()
+	return ps, len(pp.Boundary) > 0, nil
+}
+
+// mapDomainError maps errors of the domain packages that reached the edge
+// unmapped.
+func (a *api) mapDomainError(err error) *awsproto.Error {
+	var se *sts.Error
+	if errors.As(err, &se) {
+		return awsproto.NewError(http.StatusBadRequest, se.Code, "%s", se.Message)
+	}
+	if errors.Is(err, sts.ErrNoSession) || errors.Is(err, account.ErrNotFound) {
+		return awsproto.NewError(http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid.")
+	}
+	return nil
+}
+
+// directory is the IAM side of STS.
+type directory struct{ a *api }
+
+func (d directory) Role(ctx context.Context, account, name string) (sts.Role, error) {
+	r, err := d.a.iam.GetRoleForAssume(ctx, account, name)
+	var ie *iam.Error
+	if errors.As(err, &ie) && ie.Code == iam.CodeNoSuchEntity {
+		return sts.Role{}, sts.ErrNoSuchRole
+	}
+	if err != nil {
+		return sts.Role{}, err
+	}
+	tags := make(map[string]string, len(r.Tags))
+	for _, t := range r.Tags {
+		tags[t.Key] = t.Value
+	}
+	return sts.Role{Account: account, Name: r.Name, Path: r.Path, ARN: r.ARN, ID: r.ID,
+		MaxSessionDuration: time.Duration(r.MaxSessionDuration) * time.Second, Tags: tags, Trust: r.Trust,
+		HasBoundary: r.PermissionsBoundary != ""}, nil
+}
+
+func (d directory) VerifyMFA(ctx context.Context, c *identity.Caller, serial, code string) (bool, error) {
+	user, err := d.a.iam.VerifyTOTP(ctx, c.Account, serial, code)
+	if err != nil {
+		var ie *iam.Error
+		if errors.As(err, &ie) {
+			return false, nil
+		}
+		return false, err
+	}
+	// The device must be the caller's own (or, for root, an account device).
+	return c.Type == identity.Root || user == c.Name, nil
+}
+
+func (d directory) PolicyDocument(ctx context.Context, arn string) (string, error) {
+	acct := ""
+	if p := policy.ParsePrincipal(arn); p.Account != "" {
+		acct = p.Account
+	}
+	pol, err := d.a.iam.GetPolicy(ctx, acct, arn)
+	var ie *iam.Error
+	if errors.As(err, &ie) {
+		return "", sts.ErrNoSuchPolicy
+	}
+	if err != nil {
+		return "", err
+	}
+	v, err := d.a.iam.GetPolicyVersion(ctx, acct, arn, pol.DefaultVersionID)
+	if err != nil {
+		return "", err
+	}
+	return v.Document, nil
+}
+
+func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
