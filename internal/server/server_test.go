@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"github.com/cleanroom-dev/cleanroom/internal/awstest"
 	"github.com/cleanroom-dev/cleanroom/internal/server"
 )
 
@@ -89,6 +90,7 @@ func (ts *testServer) config(c aws.Credentials, region string) aws.Config {
 		Credentials:  credentials.StaticCredentialsProvider{Value: c},
 		BaseEndpoint: aws.String(ts.endpoint),
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
+		HTTPClient:   awstest.HTTPClient(),
 	}
 }
 

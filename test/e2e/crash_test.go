@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/cleanroom-dev/cleanroom/internal/awstest"
 )
 
 // rootCredentials reads the bootstrap's default profile.
@@ -45,6 +47,7 @@ func iamClient(endpoint string, c aws.Credentials) *iam.Client {
 		Credentials:  credentials.StaticCredentialsProvider{Value: c},
 		BaseEndpoint: aws.String(endpoint),
 		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
+		HTTPClient:   awstest.HTTPClient(),
 	})
 }
 
