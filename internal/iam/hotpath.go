@@ -82,6 +82,7 @@ type hotCache struct {
 	users      map[acctName]*identity.Caller
 	roles      map[acctName]*AssumableRole
 	principals map[acctName]*PrincipalPolicies // name: the principal ARN
+	userViews  map[acctName]*User              // GetUser's answers, by lower-case name
 }
 
 // maxNegatives bounds the unknown access key ids remembered per generation.
@@ -91,6 +92,7 @@ func newHotCache(gen int64) *hotCache {
 	return &hotCache{
 		gen: gen, keys: make(map[string]keyEntry), users: make(map[acctName]*identity.Caller),
 		roles: make(map[acctName]*AssumableRole), principals: make(map[acctName]*PrincipalPolicies),
+		userViews: make(map[acctName]*User),
 	}
 }
 

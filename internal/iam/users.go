@@ -100,8 +100,23 @@ func (s *Service) GetUser(ctx context.Context, account, name string) (*User, err
 	if err := validate(func(v *validation) { v.name(name, "userName", maxExisting) }); err != nil {
 		return nil, err
 	}
+	// GetUser is on the request path of every IAM call on a user (its ARN,
+	// path and tags authorize the call), so answers are kept for the
+	// store's generation like the other request-path lookups.
+	c, err := s.cache(ctx)
+	if err != nil {
+		return nil, err
+	}
+	k := acctName{account, lower(name)}
+	c.mu.RLock()
+	cached := c.userViews[k]
+	c.mu.RUnlock()
+	if cached != nil {
+		u := *cached
+		return &u, nil
+	}
 	var out *User
-	err := s.view(ctx, func(r store.Reader) error {
+	err = s.view(ctx, func(r store.Reader) error {
 		rec, err := getRec[userRec](ctx, r, key(account, kindUser, lower(name)))
 		if err != nil {
 			return err
@@ -113,7 +128,14 @@ func (s *Service) GetUser(ctx context.Context, account, name string) (*User, err
 		out = &u
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	keep := *out
+	c.mu.Lock()
+	c.userViews[k] = &keep
+	c.mu.Unlock()
+	return out, nil
 }
 
 // ListUsers lists users whose path starts with pathPrefix, by name. As IAM

@@ -35,8 +35,13 @@ type api struct {
 	services map[string]*service
 
 	mu       sync.Mutex
-	rootKeys map[string]*identity.Caller // root access key id → caller (root keys do not change)
+	rootKeys map[string]*rootKey         // root access key id → key and caller (root keys do not change)
 	policies map[string]*callerPolicies  // access key id → policies
+}
+
+type rootKey struct {
+	cred   sigv4.Credential
+	caller *identity.Caller
 }
 
 // callerPolicies caches the prepared policies of one access key; they are
@@ -50,7 +55,7 @@ type callerPolicies struct {
 const maxCachedPolicies = 100_000
 
 func newAPI(s *Server) (*api, error) {
-	a := &api{s: s, rootKeys: map[string]*identity.Caller{}, policies: map[string]*callerPolicies{}}
+	a := &api{s: s, rootKeys: map[string]*rootKey{}, policies: map[string]*callerPolicies{}}
 	var err error
 	a.iam, err = iam.New(iam.Options{Store: s.store, Now: s.now, Sealer: s.box, Catalog: s.catalog, Rand: s.cfg.Rand, Logger: s.log})
 	if err != nil {
@@ -150,21 +155,56 @@ func (a *api) lookupCredential(ctx context.Context, akid string) (sigv4.Credenti
 		}
 		return sigv4.Credential{AccessKeyID: akid, SecretKey: sess.Secret, SessionToken: sess.Token, Expires: sess.Expires, Active: true}, nil
 	}
-	k, err := a.iam.LookupAccessKey(ctx, akid)
-	if err == nil {
-		return sigv4.Credential{AccessKeyID: akid, SecretKey: k.Secret, Active: k.Active()}, nil
-	}
-	if !errors.Is(err, iam.ErrUnknownAccessKey) {
+	if rk, err := a.rootKey(ctx, akid); err == nil {
+		return rk.cred, nil
+	} else if !errors.Is(err, account.ErrNotFound) {
 		return sigv4.Credential{}, err
 	}
-	rk, err := a.s.accounts.RootKey(ctx, akid)
-	if errors.Is(err, account.ErrNotFound) {
+	k, err := a.iam.LookupAccessKey(ctx, akid)
+	if errors.Is(err, iam.ErrUnknownAccessKey) {
 		return sigv4.Credential{}, sigv4.ErrUnknownKey
 	}
 	if err != nil {
 		return sigv4.Credential{}, err
 	}
-	return sigv4.Credential{AccessKeyID: akid, SecretKey: rk.Secret, Active: rk.Active}, nil
+	return sigv4.Credential{AccessKeyID: akid, SecretKey: k.Secret, Active: k.Active()}, nil
+}
+
+// maxNegativeRootKeys bounds the remembered ids that are not root keys.
+const maxNegativeRootKeys = 10_000
+
+// rootKey returns an account root key, cached: root keys are created once
+// and never change. Ids found not to be root keys are remembered too
+// (bounded), so that IAM user keys cost no store read here; a root key is
+// made only at bootstrap or with a new account, before its id is used.
+func (a *api) rootKey(ctx context.Context, akid string) (*rootKey, error) {
+	a.mu.Lock()
+	rk, seen := a.rootKeys[akid]
+	a.mu.Unlock()
+	if seen {
+		if rk == nil {
+			return nil, account.ErrNotFound
+		}
+		return rk, nil
+	}
+	k, err := a.s.accounts.RootKey(ctx, akid)
+	if errors.Is(err, account.ErrNotFound) {
+		a.mu.Lock()
+		if len(a.rootKeys) < maxNegativeRootKeys {
+			a.rootKeys[akid] = nil
+		}
+		a.mu.Unlock()
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	cl := iam.RootCaller(k.Account, akid)
+	rk = &rootKey{cred: sigv4.Credential{AccessKeyID: akid, SecretKey: k.Secret, Active: k.Active}, caller: &cl}
+	a.mu.Lock()
+	a.rootKeys[akid] = rk
+	a.mu.Unlock()
+	return rk, nil
 }
 
 // caller returns the principal an authenticated access key stands for.
@@ -176,31 +216,19 @@ func (a *api) caller(ctx context.Context, akid string) (*identity.Caller, error)
 		}
 		return sess.Caller, nil
 	}
-	a.mu.Lock()
-	c := a.rootKeys[akid]
-	a.mu.Unlock()
-	if c != nil {
-		return c, nil
-	}
-	k, err := a.iam.LookupAccessKey(ctx, akid)
-	if err == nil {
-		cl, err := a.iam.KeyCaller(ctx, k)
-		if err != nil {
-			return nil, err
-		}
-		return &cl, nil
-	}
-	if !errors.Is(err, iam.ErrUnknownAccessKey) {
+	if rk, err := a.rootKey(ctx, akid); err == nil {
+		return rk.caller, nil
+	} else if !errors.Is(err, account.ErrNotFound) {
 		return nil, err
 	}
-	rk, err := a.s.accounts.RootKey(ctx, akid)
+	k, err := a.iam.LookupAccessKey(ctx, akid)
 	if err != nil {
 		return nil, err
 	}
-	cl := iam.RootCaller(rk.Account, akid)
-	a.mu.Lock()
-	a.rootKeys[akid] = &cl
-	a.mu.Unlock()
+	cl, err := a.iam.KeyCaller(ctx, k)
+	if err != nil {
+		return nil, err
+	}
 	return &cl, nil
 }
 

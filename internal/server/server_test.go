@@ -30,7 +30,7 @@ type testServer struct {
 	root     aws.Credentials
 }
 
-func start(t *testing.T) *testServer {
+func start(t testing.TB) *testServer {
 	t.Helper()
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -57,7 +57,7 @@ func start(t *testing.T) *testServer {
 }
 
 // readCredentials reads the default profile of a shared credentials file.
-func readCredentials(t *testing.T, path string) aws.Credentials {
+func readCredentials(t testing.TB, path string) aws.Credentials {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
