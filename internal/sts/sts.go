@@ -19,6 +19,7 @@ import (
 	"github.com/cleanroom-dev/cleanroom/internal/access"
 	"github.com/cleanroom-dev/cleanroom/internal/awsid"
 	"github.com/cleanroom-dev/cleanroom/internal/identity"
+	"github.com/cleanroom-dev/cleanroom/internal/oidc"
 	"github.com/cleanroom-dev/cleanroom/internal/policy"
 	"github.com/cleanroom-dev/cleanroom/internal/store"
 )
@@ -85,9 +86,13 @@ type Options struct {
 	Sealer     Sealer
 	Directory  Directory
 	Authorizer access.Authorizer
-	Now        func() time.Time
-	Rand       io.Reader
-	Logger     *slog.Logger
+	// OIDC verifies web identity tokens and Providers finds the IAM OIDC
+	// providers they must come from (AssumeRoleWithWebIdentity).
+	OIDC      *oidc.Verifier
+	Providers ProviderDirectory
+	Now       func() time.Time
+	Rand      io.Reader
+	Logger    *slog.Logger
 }
 
 // Service is STS.
