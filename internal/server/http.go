@@ -126,6 +126,11 @@ func (s *Server) serveAWS(ctx context.Context, c *call) error {
 		UserAgent:       r.UserAgent(),
 	})
 	s.api.noteKeyUse(ctx, caller, res.Region, c.svc.name)
+	if c.svc.proto == awsproto.Query && c.op == "" {
+		// Checked once the caller is known, where an unknown Action is
+		// refused (InvalidAction).
+		return awsproto.MissingAction()
+	}
 	return c.svc.serve(ctx, c)
 }
 
@@ -133,13 +138,17 @@ func (s *Server) serveAWS(ctx context.Context, c *call) error {
 // refuses the others with MissingAuthenticationToken.
 func (s *Server) serveUnsigned(ctx context.Context, c *call) error {
 	c.svc = s.guessService(c.r, c.body)
-	if c.svc == nil || c.svc.unsigned == nil {
+	if c.svc == nil {
 		return awsproto.MissingAuthenticationToken()
 	}
+	// Decoded first so that the refusal is counted under its operation.
 	if err := c.svc.decode(c); err != nil {
+		if c.svc.unsigned == nil {
+			return awsproto.MissingAuthenticationToken()
+		}
 		return err
 	}
-	if !c.svc.unsigned(c.op) {
+	if c.svc.unsigned == nil || !c.svc.unsigned(c.op) {
 		return awsproto.MissingAuthenticationToken()
 	}
 	ctx = access.WithInfo(ctx, &access.Info{SourceIP: sourceIP(c.r), SecureTransport: c.r.TLS != nil, Time: c.start, UserAgent: c.r.UserAgent()})
