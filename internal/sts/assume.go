@@ -234,6 +234,15 @@ func (s *Service) AssumeRole(ctx context.Context, caller *identity.Caller, in As
 		reqs = append(reqs, one("sts:SetSourceIdentity"))
 	}
 	if err := s.opt.Authorizer.Authorize(ctx, reqs...); err != nil {
+		var de *access.DeniedError
+		if errors.As(err, &de) {
+			// STS names the action and the role but not which policy
+			// refused: "User: arn:aws:iam::111122223333:user/alice is not
+			// authorized to perform: sts:AssumeRole on resource:
+			// arn:aws:iam::111122223333:role/r", as for a role that does
+			// not exist (so that the two cannot be told apart).
+			return nil, access.Deny(de.Action, de.Resource, "User: %s is not authorized to perform: %s on resource: %s", caller.ARN, de.Action, de.Resource)
+		}
 		return nil, err
 	}
 
