@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -18,6 +19,7 @@ func newServeCommand() *cobra.Command {
 		cfg       server.Config
 		logFormat string
 		logLevel  string
+		oidcJWKS  []string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -49,6 +51,11 @@ CLEANROOM_MASTER_KEY (32 bytes, base64) or DIR/master.key (created on first star
 			if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
 				return fmt.Errorf("--tls-cert and --tls-key go together")
 			}
+			sets, err := parseOIDCJWKS(oidcJWKS)
+			if err != nil {
+				return err
+			}
+			cfg.OIDCKeySets = sets
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return serve(ctx, cfg)
@@ -60,6 +67,7 @@ CLEANROOM_MASTER_KEY (32 bytes, base64) or DIR/master.key (created on first star
 	f.StringVar(&cfg.Region, "region", "us-east-1", "default region written to aws/config")
 	f.StringVar(&cfg.TLSCert, "tls-cert", "", "TLS certificate file (PEM): serve HTTPS")
 	f.StringVar(&cfg.TLSKey, "tls-key", "", "TLS private key file (PEM)")
+	f.StringArrayVar(&oidcJWKS, "oidc-jwks", nil, "ISSUER=FILE: verify web identity tokens of the OIDC issuer (https://host/path) with the JWKS in FILE instead of fetching its keys (repeatable)")
 	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	return cmd
@@ -76,6 +84,27 @@ func serve(ctx context.Context, cfg server.Config) error {
 		return err
 	}
 	return s.Serve(ctx, ln)
+}
+
+// parseOIDCJWKS reads --oidc-jwks ISSUER=FILE values. The issuer is an
+// https URL (which itself contains no "="), so the value splits at the first
+// "=".
+func parseOIDCJWKS(vals []string) (map[string]string, error) {
+	if len(vals) == 0 {
+		return nil, nil
+	}
+	sets := make(map[string]string, len(vals))
+	for _, v := range vals {
+		iss, file, ok := strings.Cut(v, "=")
+		if !ok || iss == "" || file == "" {
+			return nil, fmt.Errorf("--oidc-jwks %q: want ISSUER=FILE", v)
+		}
+		if _, dup := sets[iss]; dup {
+			return nil, fmt.Errorf("--oidc-jwks: issuer %s given twice", iss)
+		}
+		sets[iss] = file
+	}
+	return sets, nil
 }
 
 func envOr(key, def string) string {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/cleanroom-dev/cleanroom/internal/iam"
 	"github.com/cleanroom-dev/cleanroom/internal/iam/iamapi"
 	"github.com/cleanroom-dev/cleanroom/internal/identity"
+	"github.com/cleanroom-dev/cleanroom/internal/oidc"
 	"github.com/cleanroom-dev/cleanroom/internal/policy"
 	"github.com/cleanroom-dev/cleanroom/internal/sigv4"
 	"github.com/cleanroom-dev/cleanroom/internal/store"
@@ -35,8 +37,8 @@ type api struct {
 	services map[string]*service
 
 	mu       sync.Mutex
-	rootKeys map[string]*rootKey         // root access key id → key and caller (root keys do not change)
-	policies map[string]*callerPolicies  // access key id → policies
+	rootKeys map[string]*rootKey        // root access key id → key and caller (root keys do not change)
+	policies map[string]*callerPolicies // access key id → policies
 }
 
 type rootKey struct {
@@ -62,7 +64,12 @@ func newAPI(s *Server) (*api, error) {
 		return nil, fmt.Errorf("server: IAM: %w", err)
 	}
 	a.engine = access.NewEngine(a, s.catalog, s.now)
-	a.sts = sts.New(sts.Options{Store: s.store, Sealer: s.box, Directory: directory{a}, Authorizer: a.engine, Now: s.now, Rand: s.cfg.Rand, Logger: s.log})
+	verifier, err := newOIDCVerifier(s)
+	if err != nil {
+		return nil, err
+	}
+	a.sts = sts.New(sts.Options{Store: s.store, Sealer: s.box, Directory: directory{a}, Authorizer: a.engine,
+		OIDC: verifier, Providers: directory{a}, Now: s.now, Rand: s.cfg.Rand, Logger: s.log})
 	a.verifier = sigv4.New(sigv4.LookupFunc(a.lookupCredential), sigv4.Options{
 		Now:            s.now,
 		GlobalServices: map[string]string{"iam": "us-east-1", "organizations": "us-east-1"},
@@ -353,6 +360,37 @@ func (d directory) PolicyDocument(ctx context.Context, arn string) (string, erro
 		return "", err
 	}
 	return v.Document, nil
+}
+
+// OIDCProvider finds an IAM OIDC provider for AssumeRoleWithWebIdentity.
+func (d directory) OIDCProvider(ctx context.Context, account, arn string) (sts.OIDCProvider, error) {
+	p, err := d.a.iam.GetOpenIDConnectProvider(ctx, account, arn)
+	var ie *iam.Error
+	if errors.As(err, &ie) {
+		return sts.OIDCProvider{}, fmt.Errorf("%s: %w", arn, sts.ErrNoSuchProvider)
+	}
+	if err != nil {
+		return sts.OIDCProvider{}, err
+	}
+	return sts.OIDCProvider{ARN: p.ARN, URL: p.URL, ClientIDs: p.ClientIDList}, nil
+}
+
+// newOIDCVerifier makes the verifier of web identity tokens, with the JWKS
+// files of Config.OIDCKeySets read once, at start.
+func newOIDCVerifier(s *Server) (*oidc.Verifier, error) {
+	sets := make(map[string][]byte, len(s.cfg.OIDCKeySets))
+	for iss, file := range s.cfg.OIDCKeySets {
+		doc, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("server: JWKS of OIDC issuer %s: %w", iss, err)
+		}
+		sets[iss] = doc
+	}
+	v, err := oidc.New(oidc.Options{KeySets: sets, Now: s.now, Logger: s.log})
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	return v, nil
 }
 
 func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }

@@ -50,6 +50,11 @@ type Config struct {
 	Rand io.Reader
 	// Store, when set, is used instead of the SQLite database in DataDir.
 	Store store.Store
+	// OIDCKeySets maps OpenID Connect issuers (https://host/path) to JWKS
+	// files, read at start: AssumeRoleWithWebIdentity verifies the tokens of
+	// a listed issuer with those keys instead of fetching the issuer's
+	// (for use offline). Other issuers' keys are fetched through discovery.
+	OIDCKeySets map[string]string
 }
 
 func (c *Config) defaults() {

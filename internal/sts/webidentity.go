@@ -82,8 +82,9 @@ type AssumeRoleWithWebIdentityOutput struct {
 }
 
 // WebIdentityEvent builds the audit event of a web identity session: web is
-// the caller as CloudTrail records it (type WebIdentityUser).
-type WebIdentityEvent func(web *identity.Caller, creds *Credentials) store.Event
+// the caller as CloudTrail records it (type WebIdentityUser), out the
+// answer.
+type WebIdentityEvent func(web *identity.Caller, out *AssumeRoleWithWebIdentityOutput) store.Event
 
 // AssumeRoleWithWebIdentity issues a role session for the holder of an
 // OpenID Connect ID token. The call is unsigned: the token is the caller's
@@ -235,20 +236,23 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in AssumeRoleWi
 		Type: WebIdentityUser, Account: role.Account, Name: claims.Subject,
 		UserID: hostPath + ":" + claims.MatchedAudience + ":" + claims.Subject,
 	}
-	var record func(*Credentials) store.Event
-	if ev != nil {
-		record = func(cr *Credentials) store.Event { return ev(web, cr) }
-	}
-	creds, err := s.issue(ctx, c, d, record)
-	if err != nil {
-		return nil, err
-	}
 	out := &AssumeRoleWithWebIdentityOutput{
-		Credentials: creds, AssumedRoleID: c.UserID, AssumedRoleARN: c.ARN, SourceIdentity: sourceIdentity,
+		AssumedRoleID: c.UserID, AssumedRoleARN: c.ARN, SourceIdentity: sourceIdentity,
 		Subject: claims.Subject, Audience: claims.MatchedAudience, Provider: prov.ARN,
 	}
 	if in.Policy != nil || len(in.PolicyARNs) > 0 || len(tags) > 0 {
 		out.PackedPolicySize = &packed
+	}
+	var record func(*Credentials) store.Event
+	if ev != nil {
+		record = func(cr *Credentials) store.Event {
+			o := *out
+			o.Credentials = cr
+			return ev(web, &o)
+		}
+	}
+	if out.Credentials, err = s.issue(ctx, c, d, record); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -78,7 +78,75 @@ func Handlers(svc *sts.Service, audit Auditor) *stswire.Handlers {
 			}
 			return w, nil
 		},
+		AssumeRoleWithWebIdentity: func(ctx context.Context, in *stswire.AssumeRoleWithWebIdentityInput) (*stswire.AssumeRoleWithWebIdentityOutput, error) {
+			return assumeRoleWithWebIdentity(ctx, svc, audit, in)
+		},
 	}
+}
+
+// assumeRoleWithWebIdentity serves the unsigned AssumeRoleWithWebIdentity:
+// there is no caller in ctx (a signed call's caller is ignored). Its audit
+// event names the web identity (userIdentity type WebIdentityUser) and
+// never records the token.
+func assumeRoleWithWebIdentity(ctx context.Context, svc *sts.Service, audit Auditor, in *stswire.AssumeRoleWithWebIdentityInput) (*stswire.AssumeRoleWithWebIdentityOutput, error) {
+	req := sts.AssumeRoleWithWebIdentityInput{
+		RoleARN: in.RoleArn, RoleSessionName: in.RoleSessionName, WebIdentityToken: in.WebIdentityToken,
+		ProviderID: in.ProviderId, DurationSeconds: in.DurationSeconds, Policy: in.Policy,
+	}
+	for _, p := range in.PolicyArns {
+		if p.Arn != nil {
+			req.PolicyARNs = append(req.PolicyARNs, *p.Arn)
+		}
+	}
+	out, err := svc.AssumeRoleWithWebIdentity(ctx, req, func(web *identity.Caller, o *sts.AssumeRoleWithWebIdentityOutput) store.Event {
+		params := map[string]any{"roleArn": in.RoleArn, "roleSessionName": in.RoleSessionName}
+		if in.DurationSeconds != nil {
+			params["durationSeconds"] = *in.DurationSeconds
+		}
+		if in.ProviderId != nil {
+			params["providerId"] = *in.ProviderId
+		}
+		resp := map[string]any{
+			"credentials":                 redacted(o.Credentials),
+			"subjectFromWebIdentityToken": o.Subject,
+			"assumedRoleUser":             map[string]any{"assumedRoleId": o.AssumedRoleID, "arn": o.AssumedRoleARN},
+			"provider":                    o.Provider,
+			"audience":                    o.Audience,
+		}
+		if o.PackedPolicySize != nil {
+			resp["packedPolicySize"] = *o.PackedPolicySize
+		}
+		if o.SourceIdentity != "" {
+			resp["sourceIdentity"] = o.SourceIdentity
+		}
+		return audit(identity.NewContext(ctx, web), "AssumeRoleWithWebIdentity", params, resp)
+	})
+	if err != nil {
+		var se *sts.Error
+		if errors.As(err, &se) {
+			switch se.Code {
+			case "InvalidIdentityToken":
+				return nil, stswire.ErrInvalidIdentityToken("%s", se.Message)
+			case "ExpiredTokenException":
+				return nil, stswire.ErrExpiredToken("%s", se.Message)
+			case "IDPCommunicationError":
+				return nil, stswire.ErrIDPCommunicationError("%s", se.Message)
+			}
+		}
+		return nil, mapError(err)
+	}
+	w := &stswire.AssumeRoleWithWebIdentityOutput{
+		Credentials:                 wireCredentials(out.Credentials),
+		AssumedRoleUser:             &stswire.AssumedRoleUser{AssumedRoleId: out.AssumedRoleID, Arn: out.AssumedRoleARN},
+		PackedPolicySize:            out.PackedPolicySize,
+		SubjectFromWebIdentityToken: &out.Subject,
+		Audience:                    &out.Audience,
+		Provider:                    &out.Provider,
+	}
+	if out.SourceIdentity != "" {
+		w.SourceIdentity = &out.SourceIdentity
+	}
+	return w, nil
 }
 
 func deref(p *string) string {
