@@ -542,3 +542,24 @@ func BenchmarkAssumeRoleWithWebIdentity(b *testing.B) {
 		}
 	}
 }
+
+// FuzzTokenClaims: the session tags and source identity claims of a token
+// never make the service panic, and what they yield keeps STS's limits.
+func FuzzTokenClaims(f *testing.F) {
+	f.Add([]byte(`{"principal_tags":{"Project":["Automation"],"a":"b"},"transitive_tag_keys":["Project"]}`), []byte(`"alice"`))
+	f.Add([]byte(`{"principal_tags":{"x":[1]}}`), []byte(`5`))
+	f.Add([]byte(`[]`), []byte(`"aws:x"`))
+	f.Fuzz(func(t *testing.T, tagsClaim, sourceClaim []byte) {
+		c := &oidc.Claims{Raw: map[string]json.RawMessage{claimTags: tagsClaim, claimSourceIdentity: sourceClaim}}
+		if tags, transitive, err := tokenTags(c); err == nil {
+			if st, tk, err := sessionTags(&identity.Caller{}, tags, transitive); err == nil {
+				if len(st) > 50 || len(tk) > len(st) {
+					t.Fatalf("%d tags, %d transitive", len(st), len(tk))
+				}
+			}
+		}
+		if si, err := tokenSourceIdentity(c); err == nil && si != "" && (len(si) < 2 || len(si) > 64 || strings.Contains(si, ":")) {
+			t.Fatalf("source identity %q", si)
+		}
+	})
+}
