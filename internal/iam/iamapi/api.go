@@ -121,10 +121,15 @@ func (a *api) authorize(ctx context.Context, action, resource string, k keys) er
 	}
 	req := access.Request{Action: full, Resource: "*"}
 	var rt *catalog.ResourceType
-	if len(act.ResourceTypes) > 0 && resource != "" {
+	if resource != "" {
+		// Actions the catalog lists without a resource type are decided on
+		// "*", except the listings of users, groups and roles, which IAM
+		// decides on the listed path (see onPathList).
 		req.Resource = resource
-		if rts := a.cat.ResourceTypesFor(act, resource); len(rts) > 0 {
-			rt = rts[0]
+		if len(act.ResourceTypes) > 0 {
+			if rts := a.cat.ResourceTypesFor(act, resource); len(rts) > 0 {
+				rt = rts[0]
+			}
 		}
 	}
 	for key, v := range k {

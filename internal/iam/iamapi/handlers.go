@@ -110,6 +110,18 @@ func (a *api) onAccount(ctx context.Context, action string) (*identity.Caller, e
 	return c, a.authorize(ctx, action, "*", nil)
 }
 
+// onPathList authorizes a listing of users, groups or roles. IAM decides it
+// on the path the listing covers, not on "*": a denial names
+// arn:aws:iam::ACCOUNT:role/ (role/PREFIX/ with a PathPrefix), and a policy
+// on arn:aws:iam::ACCOUNT:user/* allows ListUsers.
+func (a *api) onPathList(ctx context.Context, action, kind string, pathPrefix *string) (*identity.Caller, error) {
+	c, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c, a.authorize(ctx, action, "arn:aws:iam::"+c.Account+":"+kind+withPath(pathPrefix), nil)
+}
+
 func withPath(p *string) string {
 	if p == nil || *p == "" {
 		return "/"
@@ -165,7 +177,7 @@ func (a *api) getUser(ctx context.Context, in *iamwire.GetUserInput) (*iamwire.G
 }
 
 func (a *api) listUsers(ctx context.Context, in *iamwire.ListUsersInput) (*iamwire.ListUsersOutput, error) {
-	c, err := a.onAccount(ctx, "ListUsers")
+	c, err := a.onPathList(ctx, "ListUsers", "user", in.PathPrefix)
 	if err != nil {
 		return nil, err
 	}
@@ -301,7 +313,7 @@ func (a *api) getGroup(ctx context.Context, in *iamwire.GetGroupInput) (*iamwire
 }
 
 func (a *api) listGroups(ctx context.Context, in *iamwire.ListGroupsInput) (*iamwire.ListGroupsOutput, error) {
-	c, err := a.onAccount(ctx, "ListGroups")
+	c, err := a.onPathList(ctx, "ListGroups", "group", in.PathPrefix)
 	if err != nil {
 		return nil, err
 	}
@@ -410,7 +422,7 @@ func (a *api) getRole(ctx context.Context, in *iamwire.GetRoleInput) (*iamwire.G
 }
 
 func (a *api) listRoles(ctx context.Context, in *iamwire.ListRolesInput) (*iamwire.ListRolesOutput, error) {
-	c, err := a.onAccount(ctx, "ListRoles")
+	c, err := a.onPathList(ctx, "ListRoles", "role", in.PathPrefix)
 	if err != nil {
 		return nil, err
 	}
