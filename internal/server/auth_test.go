@@ -16,7 +16,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -42,42 +41,6 @@ func (c *testClock) Now() time.Time { return time.Now().Add(time.Duration(c.off.
 
 // Advance moves the clock by d.
 func (c *testClock) Advance(d time.Duration) { c.off.Add(int64(d)) }
-
-// startWith starts a server like start, with cfg's fields (Addr, DataDir and
-// Getenv are the test's own when unset).
-func startWith(t *testing.T, cfg server.Config) *testServer {
-	t.Helper()
-	if cfg.DataDir == "" {
-		cfg.DataDir = t.TempDir()
-	}
-	if cfg.Addr == "" {
-		cfg.Addr = "127.0.0.1:0"
-	}
-	if cfg.Getenv == nil {
-		cfg.Getenv = func(string) string { return "" }
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s, err := server.New(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := s.Listen()
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("Serve: %v", err)
-		}
-		s.Close()
-	})
-	ts := &testServer{Server: s, dir: cfg.DataDir, endpoint: s.EndpointURL()}
-	ts.root = readCredentials(t, filepath.Join(cfg.DataDir, "aws", "credentials"))
-	return ts
-}
 
 // e2e is a server whose clock the test controls, with SDK clients that sign
 // with that clock (so that moving it does not skew their signatures).

@@ -32,14 +32,32 @@ type testServer struct {
 
 func start(t testing.TB) *testServer {
 	t.Helper()
-	dir := t.TempDir()
+	return startWith(t, server.Config{})
+}
+
+// startWith starts a server with cfg, defaulting its address to a free
+// loopback port, its data to a temporary directory and its environment to an
+// empty one.
+func startWith(t testing.TB, cfg server.Config) *testServer {
+	t.Helper()
+	if cfg.DataDir == "" {
+		cfg.DataDir = t.TempDir()
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:0"
+	}
+	if cfg.Getenv == nil {
+		cfg.Getenv = func(string) string { return "" }
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s, err := server.New(ctx, server.Config{Addr: "127.0.0.1:0", DataDir: dir, Getenv: func(string) string { return "" }})
+	s, err := server.New(ctx, cfg)
 	if err != nil {
+		cancel()
 		t.Fatal(err)
 	}
 	ln, err := s.Listen()
 	if err != nil {
+		cancel()
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
@@ -51,8 +69,8 @@ func start(t testing.TB) *testServer {
 		}
 		s.Close()
 	})
-	ts := &testServer{Server: s, dir: dir, endpoint: s.EndpointURL()}
-	ts.root = readCredentials(t, filepath.Join(dir, "aws", "credentials"))
+	ts := &testServer{Server: s, dir: cfg.DataDir, endpoint: s.EndpointURL()}
+	ts.root = readCredentials(t, filepath.Join(cfg.DataDir, "aws", "credentials"))
 	return ts
 }
 

@@ -6,8 +6,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,30 +31,7 @@ const (
 // OIDC issuers (Config.OIDCKeySets).
 func startWebIdentityServer(t *testing.T, keySets map[string]string) *testServer {
 	t.Helper()
-	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	s, err := server.New(ctx, server.Config{Addr: "127.0.0.1:0", DataDir: dir, Getenv: func(string) string { return "" }, OIDCKeySets: keySets})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	ln, err := s.Listen()
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("Serve: %v", err)
-		}
-		s.Close()
-	})
-	ts := &testServer{Server: s, dir: dir, endpoint: s.EndpointURL()}
-	ts.root = readCredentials(t, filepath.Join(dir, "aws", "credentials"))
-	return ts
+	return startWith(t, server.Config{OIDCKeySets: keySets})
 }
 
 // anonymousSTS is an STS client that does not sign its requests, as a web
