@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -107,8 +108,8 @@ func TestTLSAndSecureTransport(t *testing.T) {
 // secret or session token is stored in the clear: the database files never
 // contain them, nor do the logs at debug level.
 func TestSecretsEncryptedAtRest(t *testing.T) {
-	var logs bytes.Buffer
-	ts := startWith(t, server.Config{Logger: debugLogger(&logs)})
+	logs := &syncBuffer{}
+	ts := startWith(t, server.Config{Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	ctx := context.Background()
 	admin := ts.iam(ts.root)
 	if _, err := admin.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("s")}); err != nil {
@@ -146,6 +147,20 @@ func TestSecretsEncryptedAtRest(t *testing.T) {
 	}
 }
 
-func debugLogger(w *bytes.Buffer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+// syncBuffer is a buffer the server's goroutines may log to.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
