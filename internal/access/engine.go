@@ -186,6 +186,9 @@ func CallerContext(c *identity.Caller, info *Info, now func() time.Time) *policy
 			if s.SourceIdentity != "" {
 				pctx.Set("aws:SourceIdentity", s.SourceIdentity)
 			}
+			if s.FederatedProvider != "" {
+				pctx.Set("aws:FederatedProvider", s.FederatedProvider)
+			}
 		}
 	}
 	if c.MFAAuthenticated && !c.MFAAuthTime.IsZero() {

@@ -29,7 +29,8 @@ func TestCallerContext(t *testing.T) {
 	session := &identity.Caller{Type: identity.AssumedRole, Account: "111122223333", ARN: "arn:aws:sts::111122223333:assumed-role/r/s",
 		PrincipalARN: "arn:aws:iam::111122223333:role/r", UserID: "AROAEXAMPLE:s", Name: "r", Temporary: true,
 		MFAAuthenticated: true, MFAAuthTime: now.Add(-90 * time.Second),
-		Session: &identity.Session{IssuedAt: now.Add(-time.Hour), SourceIdentity: "alice"}}
+		Session: &identity.Session{IssuedAt: now.Add(-time.Hour), SourceIdentity: "alice",
+			FederatedProvider: "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"}}
 	root := &identity.Caller{Type: identity.Root, Account: "111122223333", ARN: "arn:aws:iam::111122223333:root", PrincipalARN: "arn:aws:iam::111122223333:root", UserID: "111122223333"}
 	info := &access.Info{SourceIP: "192.0.2.7", SecureTransport: true, Region: "eu-west-1"}
 	for _, tc := range []struct {
@@ -43,11 +44,11 @@ func TestCallerContext(t *testing.T) {
 			"aws:userid": "AIDAEXAMPLE", "aws:username": "alice", "aws:PrincipalTag/team": "red",
 			"aws:SourceIp": "192.0.2.7", "aws:SecureTransport": "true", "aws:RequestedRegion": "eu-west-1",
 			"aws:CurrentTime": "2026-11-23T12:00:00Z", "aws:EpochTime": "1795435200", "aws:PrincipalIsAWSService": "false",
-		}, []string{"aws:MultiFactorAuthPresent", "aws:TokenIssueTime", "aws:MultiFactorAuthAge"}},
+		}, []string{"aws:MultiFactorAuthPresent", "aws:TokenIssueTime", "aws:MultiFactorAuthAge", "aws:FederatedProvider"}},
 		{"role session", session, map[string]string{
 			"aws:PrincipalArn": "arn:aws:iam::111122223333:role/r", "aws:PrincipalType": "AssumedRole", "aws:userid": "AROAEXAMPLE:s",
 			"aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": "90", "aws:TokenIssueTime": "2026-11-23T11:00:00Z",
-			"aws:SourceIdentity": "alice",
+			"aws:SourceIdentity": "alice", "aws:FederatedProvider": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
 		}, []string{"aws:username"}},
 		{"root", root, map[string]string{"aws:PrincipalType": "Account", "aws:userid": "111122223333"}, []string{"aws:username", "aws:MultiFactorAuthPresent"}},
 	} {

@@ -86,6 +86,10 @@ type Session struct {
 	// RoleChained is true for a role session created by another role
 	// session (limited to one hour).
 	RoleChained bool
+	// FederatedProvider is aws:FederatedProvider for the requests of a
+	// session made by AssumeRoleWithWebIdentity: the IAM OIDC provider's
+	// ARN.
+	FederatedProvider string
 }
 
 // IsRoot reports whether the caller is an account's root user.

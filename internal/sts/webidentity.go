@@ -228,6 +228,7 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in AssumeRoleWi
 		Session: &identity.Session{
 			IssuerARN: role.ARN, IssuerType: identity.Type("Role"), IssuerName: role.Name, IssuerID: role.ID,
 			SourceIdentity: sourceIdentity, Tags: tags, TransitiveTagKeys: transitive, Policies: policies,
+			FederatedProvider: prov.ARN,
 		},
 	}
 	// The web identity as CloudTrail names it: principalId
