@@ -1,6 +1,7 @@
 package iamwire_test
 
 import (
+	"github.com/cleanroom-dev/cleanroom/internal/awstest"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,6 +18,7 @@ func newClient(endpoint string) *iam.Client {
 		BaseEndpoint: aws.String(endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", ""),
 		Retryer:      aws.NopRetryer{},
+		HTTPClient:   awstest.HTTPClient(),
 	})
 }
 

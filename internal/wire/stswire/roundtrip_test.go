@@ -1,6 +1,7 @@
 package stswire_test
 
 import (
+	"github.com/cleanroom-dev/cleanroom/internal/awstest"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -24,6 +25,7 @@ func TestEveryOperationRoundTrip(t *testing.T) {
 				BaseEndpoint: aws.String(endpoint),
 				Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
 				Retryer:      aws.NopRetryer{},
+				HTTPClient:   awstest.HTTPClient(),
 			})
 		},
 	})

@@ -3,6 +3,7 @@ package stswire_test
 import (
 	"context"
 	"errors"
+	"github.com/cleanroom-dev/cleanroom/internal/awstest"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -57,6 +58,7 @@ func client(t *testing.T, h *stswire.Handlers) *sts.Client {
 		BaseEndpoint: aws.String(srv.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", ""),
 		Retryer:      aws.NopRetryer{},
+		HTTPClient:   awstest.HTTPClient(),
 	})
 }
 
