@@ -3,6 +3,8 @@ package audit
 import (
 	"sync"
 	"time"
+
+	"github.com/cleanroom-dev/cleanroom/internal/identity"
 )
 
 // clock is a settable test clock.
@@ -26,3 +28,8 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 var t0 = time.Date(2026, 3, 14, 15, 9, 26, 535897000, time.UTC)
+
+func userCaller(account, name string) *identity.Caller {
+	return &identity.Caller{Type: identity.IAMUser, Account: account, ARN: "arn:aws:iam::" + account + ":user/" + name,
+		UserID: "AIDA" + name, PrincipalID: "AIDA" + name, Name: name, AccessKeyID: "AKIA" + name + account[:4]}
+}

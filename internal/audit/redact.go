@@ -77,11 +77,21 @@ func redact(v any) (any, bool) {
 		uint, uint8, uint16, uint32, uint64, json.Number, []string:
 		return v, false
 	case map[string]any:
-		return redactMap(x)
+		if r, changed := redactMap(x); changed {
+			return r, true
+		}
+		return v, false
 	case []any:
-		return redactSlice(x)
+		// v is returned as it came: boxing x again would allocate.
+		if r, changed := redactSlice(x); changed {
+			return r, true
+		}
+		return v, false
 	case map[string]string:
-		return redactStringMap(x)
+		if r, changed := redactStringMap(x); changed {
+			return r, true
+		}
+		return v, false
 	case json.RawMessage:
 		return redactJSON(x), true
 	}
@@ -123,8 +133,8 @@ func redactOwned(v any) {
 	}
 }
 
-// redactMap returns m without secrets, copying it only when something
-// inside changes.
+// redactMap returns a copy of m without secrets and true, or nil and false
+// when m has none. redactSlice and redactStringMap do the same.
 func redactMap(m map[string]any) (any, bool) {
 	var out map[string]any
 	for k, e := range m {
@@ -143,7 +153,7 @@ func redactMap(m map[string]any) (any, bool) {
 		}
 	}
 	if out == nil {
-		return m, false
+		return nil, false
 	}
 	return out, true
 }
@@ -159,7 +169,7 @@ func redactSlice(s []any) (any, bool) {
 		}
 	}
 	if out == nil {
-		return s, false
+		return nil, false
 	}
 	return out, true
 }
@@ -175,7 +185,7 @@ func redactStringMap(m map[string]string) (any, bool) {
 		}
 	}
 	if out == nil {
-		return m, false
+		return nil, false
 	}
 	return out, true
 }
