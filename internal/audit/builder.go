@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cleanroom-dev/cleanroom/internal/catalog"
@@ -337,23 +338,36 @@ func (b *Builder) build(c *Call, account, shared string, own bool) store.Event {
 	return ev
 }
 
+// encoder is a reusable JSON encoder writing to its own buffer.
+type encoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var encoders = sync.Pool{New: func() any {
+	e := new(encoder)
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
+}}
+
 // encode marshals a record without escaping HTML characters (policy
 // documents read as written). Redact leaves only JSON values, so only a
 // malformed json.Number the caller supplied can fail; the record is then
 // kept without its parameters and response.
 func encode(rec *Record) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(rec); err != nil {
-		buf.Reset()
+	e := encoders.Get().(*encoder)
+	defer encoders.Put(e)
+	e.buf.Reset()
+	if err := e.enc.Encode(rec); err != nil {
+		e.buf.Reset()
 		r := *rec
 		r.RequestParameters, r.ResponseElements, r.AdditionalEventData = nil, nil, nil
-		if err := enc.Encode(&r); err != nil {
+		if err := e.enc.Encode(&r); err != nil {
 			return nil
 		}
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	return bytes.Clone(bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")))
 }
 
 // arnAccount is the account field of an ARN ("" when it has none).

@@ -168,11 +168,13 @@ func NewTrail(opt TrailOptions) *Trail {
 // inclusive, 1 to 50 events a page (50 by default). An account sees only
 // its own events, and only those within the retention.
 //
-// Paging is stable: the first page pins the listing's upper bound (the
-// current time, or EndTime if earlier) in its NextToken, so events that
-// arrive while a client pages through are not mixed into later pages. A
-// NextToken is authenticated and bound to the account and the parameters
-// of the call that returned it; any other is InvalidNextTokenException.
+// Paging is stable: a NextToken continues after the last event returned
+// (in time order, then append order), and pins the listing's upper bound
+// to the first page's (the current time, or EndTime if earlier), so events
+// that arrive while a client pages through are not mixed into later pages
+// and no event is listed twice. A NextToken is authenticated and bound to
+// the account and the parameters of the call that returned it; any other
+// is InvalidNextTokenException.
 func (t *Trail) Lookup(ctx context.Context, account string, in LookupInput) (LookupOutput, error) {
 	q := store.EventQuery{Account: account}
 	if err := applyAttributes(&q, in.Attributes); err != nil {
