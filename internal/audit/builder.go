@@ -232,12 +232,14 @@ func (b *Builder) ForAccounts(c Call, accounts ...string) []store.Event {
 		if len(recipients) == 1 {
 			acct = recipients[0]
 		}
-		return []store.Event{b.build(&c, acct, "", acct == primary)}
+		return []store.Event{b.build(&c, acct, "", true)}
 	}
+	// Without an account of its own (a service's call), the caller is
+	// recorded as it is in every account.
 	shared := b.newID()
 	out := make([]store.Event, len(recipients))
 	for i, acct := range recipients {
-		out[i] = b.build(&c, acct, shared, acct == primary)
+		out[i] = b.build(&c, acct, shared, acct == primary || primary == "")
 	}
 	return out
 }

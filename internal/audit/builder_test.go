@@ -384,6 +384,15 @@ func TestForAccounts(t *testing.T) {
 	if got := parse(t, evs[0]).UserIdentity; got.Type != "AWSService" || got.InvokedBy != "cleanrooms.amazonaws.com" {
 		t.Errorf("service call identity %+v", got)
 	}
+	evs = b.ForAccounts(svc, acct, other)
+	if len(evs) != 2 || parse(t, evs[0]).SharedEventID == "" {
+		t.Fatalf("service call into two accounts: %d events", len(evs))
+	}
+	for _, e := range evs {
+		if e.Username != "cleanrooms.amazonaws.com" || parse(t, e).UserIdentity.InvokedBy != "cleanrooms.amazonaws.com" {
+			t.Errorf("service call in %s: Username %q", e.Account, e.Username)
+		}
+	}
 }
 
 // TestEventHasNoSecrets: responses and requests that carry secrets keep

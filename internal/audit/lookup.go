@@ -137,13 +137,31 @@ type TrailOptions struct {
 // concurrent use.
 //
 // Retention is a filter: events older than it are not returned, but they
-// stay in the store until it can delete them (store.Store has no method
-// for that yet).
+// stay in the store until Prune deletes them, which needs a store method
+// store.Store does not have yet (EventPruner).
 type Trail struct {
 	store     EventReader
 	now       func() time.Time
 	retention time.Duration
 	key       []byte
+}
+
+// EventPruner deletes every account's events older than a time: the store
+// method that retention needs to free space. store.Store has none yet; a
+// backend that adds one satisfies this interface.
+type EventPruner interface {
+	DeleteEventsBefore(ctx context.Context, before time.Time) (deleted int64, err error)
+}
+
+// Prune deletes the events that have aged out of the retention, from a
+// store that can (see EventPruner), and returns how many it deleted.
+// Lookup never returns them either way.
+func (t *Trail) Prune(ctx context.Context, p EventPruner) (int64, error) {
+	n, err := p.DeleteEventsBefore(ctx, t.now().UTC().Add(-t.retention))
+	if err != nil {
+		return n, fmt.Errorf("audit: pruning events: %w", err)
+	}
+	return n, nil
 }
 
 // NewTrail returns a Trail.

@@ -576,3 +576,27 @@ func FuzzNextToken(f *testing.F) {
 		}
 	})
 }
+
+type fakePruner struct{ before time.Time }
+
+func (p *fakePruner) DeleteEventsBefore(_ context.Context, before time.Time) (int64, error) {
+	p.before = before
+	return 3, nil
+}
+
+func TestPrune(t *testing.T) {
+	clk := newClock(t0)
+	for _, tt := range []struct {
+		retention time.Duration
+		want      time.Time
+	}{
+		{0, t0.Add(-90 * 24 * time.Hour)},
+		{7 * 24 * time.Hour, t0.Add(-7 * 24 * time.Hour)},
+	} {
+		p := &fakePruner{}
+		n, err := NewTrail(TrailOptions{Now: clk.Now, Retention: tt.retention}).Prune(context.Background(), p)
+		if err != nil || n != 3 || !p.before.Equal(tt.want) {
+			t.Errorf("retention %v: deleted before %v (%d, %v); want before %v", tt.retention, p.before, n, err, tt.want)
+		}
+	}
+}
