@@ -202,7 +202,8 @@ func rcpDeny(action string) string {
 	return fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":%q,"Resource":"*"}]}`, action)
 }
 
-// levelNames renders levels as the names (ARNs) of their policies.
+// levelNames renders levels as the names (ARNs) of their policies, sorted
+// within each level (the order of a level's policies carries no meaning).
 func levelNames(levels [][]*policy.Compiled) [][]string {
 	if levels == nil {
 		return nil
@@ -213,6 +214,7 @@ func levelNames(levels [][]*policy.Compiled) [][]string {
 		for _, c := range l {
 			out[i] = append(out[i], c.Name)
 		}
+		slices.Sort(out[i])
 	}
 	return out
 }

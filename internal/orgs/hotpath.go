@@ -70,6 +70,13 @@ func (s *Service) lookup(ctx context.Context, account string) (*accountOrg, erro
 	if e != nil {
 		return e, nil
 	}
+	return s.load(ctx, c, account)
+}
+
+// load reads an account's entry and caches it (apart from lookup, so that
+// the closure's variable does not make lookup's escape to the heap).
+func (s *Service) load(ctx context.Context, c *hotCache, account string) (*accountOrg, error) {
+	var e *accountOrg
 	if err := s.view(ctx, func(r store.Reader) (err error) {
 		e, err = s.readAccountOrg(ctx, r, account)
 		return err
