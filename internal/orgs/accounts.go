@@ -78,7 +78,10 @@ func (s *Service) CreateAccount(ctx context.Context, caller string, in CreateAcc
 			return err
 		} else if taken != nil {
 			car.State, car.Completed, car.Failure = CreateAccountFailed, now, FailureEmailAlreadyExists
-			return createRec(ctx, tx, key(o.Mgmt, kindCAR, id), car)
+			if err := createRec(ctx, tx, key(o.Mgmt, kindCAR, id), car); err != nil {
+				return err
+			}
+			return s.resultEvent(ctx, tx, o.Mgmt, car)
 		}
 		n, err := listIDs(ctx, tx, o.Mgmt, kindAccount, "")
 		if err != nil {
@@ -173,20 +176,31 @@ func (s *Service) finish(ctx context.Context, mgmt, carID string) {
 		if err := putRec(ctx, tx, key(mgmt, kindCAR, carID), c); err != nil {
 			return err
 		}
-		// CloudTrail records the completion as a service event,
-		// CreateAccountResult, with the request's final status.
-		v := c.view()
-		status := map[string]any{"id": v.ID, "state": v.State, "accountName": v.AccountName, "accountId": v.AccountID,
-			"requestedTimestamp": v.RequestedTimestamp.Format(time.RFC3339), "completedTimestamp": v.CompletedTimestamp.Format(time.RFC3339)}
-		e := store.Event{Account: mgmt, Name: "CreateAccountResult", Resources: []store.EventResource{res(resAccount, c.Account)}}
-		return s.fillAndAppend(ctx, tx, e, "AwsServiceEvent", map[string]any{
-			"serviceEventDetails": map[string]any{"createAccountStatus": status},
-		})
+		return s.resultEvent(ctx, tx, mgmt, c)
 	})
 	s.hot.Store(nil)
 	if err != nil {
 		s.log.ErrorContext(ctx, "completing a create account request", "request", carID, "error", err)
 	}
+}
+
+// resultEvent appends the CreateAccountResult event, the service event in
+// which CloudTrail records a create account request's outcome.
+func (s *Service) resultEvent(ctx context.Context, tx store.Tx, mgmt string, c *carRec) error {
+	status := map[string]any{"id": c.ID, "state": c.State, "accountName": c.Name,
+		"requestedTimestamp": c.Requested.Format(time.RFC3339), "completedTimestamp": c.Completed.Format(time.RFC3339)}
+	var resources []store.EventResource
+	if c.Account != "" {
+		status["accountId"] = c.Account
+		resources = []store.EventResource{res(resAccount, c.Account)}
+	}
+	if c.Failure != "" {
+		status["failureReason"] = c.Failure
+	}
+	e := store.Event{Account: mgmt, Name: "CreateAccountResult", Resources: resources}
+	return s.fillAndAppend(ctx, tx, e, "AwsServiceEvent", map[string]any{
+		"serviceEventDetails": map[string]any{"createAccountStatus": status},
+	})
 }
 
 // Resume completes the create account requests left in progress (by a

@@ -102,6 +102,19 @@ func TestCreateAccount(t *testing.T) {
 	if n := len(e.roles.Calls()); n != 2 {
 		t.Errorf("%d role calls after failed requests", n)
 	}
+	// Every request's outcome is in the trail: two successes, three
+	// failures.
+	evs, err := e.st.Events(e.ctx, storeEventQuery{Account: e.mgmt, Name: "CreateAccountResult"})
+	e.ok(err)
+	failures := 0
+	for _, ev := range evs {
+		if strings.Contains(string(ev.Data), `"failureReason":"EMAIL_ALREADY_EXISTS"`) && strings.Contains(string(ev.Data), `"AwsServiceEvent"`) {
+			failures++
+		}
+	}
+	if len(evs) != 5 || failures != 3 {
+		t.Errorf("%d CreateAccountResult events, %d failures", len(evs), failures)
+	}
 	accts, err := e.s.ListAccounts(e.ctx, e.mgmt, Page{})
 	e.ok(err)
 	if len(accts.Items) != 3 {

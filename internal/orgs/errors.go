@@ -168,7 +168,7 @@ var (
 	errTypeNotAvailable   = newError(CodePolicyTypeNotAvailable, "You can't use the specified policy type with the feature set currently enabled for this organization.")
 	errRootNotFound       = newError(CodeRootNotFound, "We can't find a root with the RootId that you specified.")
 	errTargetNotFound     = newError(CodeTargetNotFound, "We can't find a root, OU, account, or policy with the TargetId that you specified.")
-	errMalformedPolicyDoc = "The provided policy document does not meet the requirements of the specified policy type."
+	msgMalformedPolicyDoc = "The provided policy document does not meet the requirements of the specified policy type."
 )
 
 // constraint is a ConstraintViolationException with its reason.
@@ -182,7 +182,7 @@ func invalidInput(reason, format string, args ...any) *Error {
 }
 
 func malformed(cause error) *Error {
-	return &Error{Code: CodeMalformedPolicyDocument, Message: errMalformedPolicyDoc, Err: cause}
+	return &Error{Code: CodeMalformedPolicyDocument, Message: msgMalformedPolicyDoc, Err: cause}
 }
 
 // The ConstraintViolationException messages. The first two are the

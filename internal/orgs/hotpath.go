@@ -198,6 +198,16 @@ func (s *Service) RCPLevels(ctx context.Context, account string) ([][]*policy.Co
 	return e.rcp, nil
 }
 
+// RCPLevelsFor is RCPLevels for a request to the service with the given
+// prefix ("s3", "sts"): nil as well when RCPs do not apply to the service
+// ("List of AWS services that support RCPs", catalog.RCPApplies).
+func (s *Service) RCPLevelsFor(ctx context.Context, account, servicePrefix string) ([][]*policy.Compiled, error) {
+	if !s.cat.RCPApplies(servicePrefix) {
+		return nil, nil
+	}
+	return s.RCPLevels(ctx, account)
+}
+
 // OrgContext returns the values of the organization condition keys for an
 // account: orgID for aws:PrincipalOrgID (or aws:ResourceOrgID) and paths
 // for aws:PrincipalOrgPaths (aws:ResourceOrgPaths), the path from the

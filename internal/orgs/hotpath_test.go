@@ -94,6 +94,16 @@ func TestRCPLevels(t *testing.T) {
 	if fmt.Sprint(levelNames(got)) != fmt.Sprint(want) {
 		t.Errorf("RCPLevels = %v, want %v", levelNames(got), want)
 	}
+	// Only for the services that support RCPs.
+	for _, tc := range []struct {
+		service string
+		want    int
+	}{{"s3", 3}, {"sts", 3}, {"STS", 3}, {"iam", 0}, {"cleanrooms", 0}} {
+		got, err := e.s.RCPLevelsFor(e.ctx, a, tc.service)
+		if err != nil || len(got) != tc.want {
+			t.Errorf("RCPLevelsFor(%s) = %v, %v", tc.service, levelNames(got), err)
+		}
+	}
 	if got, err := e.s.RCPLevels(e.ctx, e.mgmt); err != nil || got != nil {
 		t.Errorf("RCPLevels(management) = %v, %v", levelNames(got), err)
 	}

@@ -103,6 +103,7 @@ const (
 	KindCreateAccountRequest
 )
 
+// String names the kind.
 func (k IDKind) String() string {
 	return [...]string{"invalid", "organization", "root", "organizational unit", "account", "policy", "create account request"}[k]
 }

@@ -19,6 +19,9 @@ func TestOrganizationalUnits(t *testing.T) {
 		prod.ARN != OUARN(e.mgmt, e.org.ID, prod.ID) || prod.Path != e.org.ID+"/"+e.root+"/"+prod.ID+"/" || !rePath.MatchString(prod.Path) {
 		t.Errorf("OU = %+v", prod)
 	}
+	if tags, err := e.s.ListTagsForResource(e.ctx, e.mgmt, prod.ID, Page{}); err != nil || len(tags.Items) != 1 || tags.Items[0] != (Tag{"env", "prod"}) {
+		t.Errorf("tags of the new OU = %+v, %v", tags.Items, err)
+	}
 	// FullAWSAccess is attached to every new OU.
 	ps, err := e.s.ListPoliciesForTarget(e.ctx, e.mgmt, prod.ID, PolicyTypeSCP, Page{})
 	e.ok(err)

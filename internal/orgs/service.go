@@ -120,6 +120,7 @@ type Service struct {
 	log      *slog.Logger
 	accounts *account.Registry
 	roles    RoleMaker
+	cat      *catalog.Catalog
 	quotas   Quotas
 
 	// managed holds the AWS managed policies by id, and defaults the one
@@ -173,6 +174,7 @@ func New(o Options) (*Service, error) {
 	if cat == nil {
 		cat = catalog.Default()
 	}
+	s.cat = cat
 	if err := s.loadManaged(cat); err != nil {
 		return nil, err
 	}
