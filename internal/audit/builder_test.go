@@ -181,7 +181,7 @@ func TestUserIdentity(t *testing.T) {
 	}
 }
 
-var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 // TestRecordFields encodes "CloudTrail record contents"
 // (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html)
@@ -429,13 +429,15 @@ func TestEventHasNoSecrets(t *testing.T) {
 	}
 }
 
-func TestNewIDIsUUIDv4(t *testing.T) {
+// TestNewIDIsUUIDv7 checks event ids are fresh version 7 UUIDs (RFC 9562):
+// unique, and ordered by their time.
+func TestNewIDIsUUIDv7(t *testing.T) {
 	b := NewBuilder(BuilderOptions{})
 	seen := map[string]bool{}
 	for range 1000 {
 		id := b.newID()
 		if !uuidRE.MatchString(id) || seen[id] {
-			t.Fatalf("id %q: not a fresh version 4 UUID", id)
+			t.Fatalf("id %q: not a fresh version 7 UUID", id)
 		}
 		seen[id] = true
 	}

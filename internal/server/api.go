@@ -78,11 +78,11 @@ func newAPI(s *Server) (*api, error) {
 	iamHandlers := iamapi.Handlers(iamapi.Options{Service: a.iam, Authorizer: a.engine, Catalog: s.catalog, Logger: s.log,
 		Audit: func(ctx context.Context, op string, request any) iam.Audit {
 			return func(result any) store.Event {
-				return s.event(ctx, "iam.amazonaws.com", op, false, request, result)
+				return s.event(ctx, "iam.amazonaws.com", op, request, result)
 			}
 		}})
 	stsHandlers := stsapi.Handlers(a.sts, func(ctx context.Context, op string, req, resp any) store.Event {
-		return s.event(ctx, "sts.amazonaws.com", op, false, req, resp)
+		return s.event(ctx, "sts.amazonaws.com", op, req, resp)
 	})
 	a.services = map[string]*service{
 		"iam": {

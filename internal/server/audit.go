@@ -2,120 +2,68 @@ package server
 
 import (
 	"context"
-	"encoding/json"
-	"time"
+	"crypto/tls"
 
 	"github.com/cleanroom-dev/cleanroom/internal/access"
-	"github.com/cleanroom-dev/cleanroom/internal/awsproto"
+	"github.com/cleanroom-dev/cleanroom/internal/audit"
 	"github.com/cleanroom-dev/cleanroom/internal/identity"
 	"github.com/cleanroom-dev/cleanroom/internal/store"
 )
 
-// cloudTrailEvent is the CloudTrail record of one call ("CloudTrail record
-// contents", https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
-// The Organizations and audit work completes it (denied and read-only
-// calls, sharedEventID, invokedBy).
-type cloudTrailEvent struct {
-	EventVersion       string        `json:"eventVersion"`
-	UserIdentity       *userIdentity `json:"userIdentity,omitempty"`
-	EventTime          string        `json:"eventTime"`
-	EventSource        string        `json:"eventSource"`
-	EventName          string        `json:"eventName"`
-	AWSRegion          string        `json:"awsRegion"`
-	SourceIPAddress    string        `json:"sourceIPAddress,omitempty"`
-	UserAgent          string        `json:"userAgent,omitempty"`
-	RequestParameters  any           `json:"requestParameters"`
-	ResponseElements   any           `json:"responseElements"`
-	RequestID          string        `json:"requestID,omitempty"`
-	EventID            string        `json:"eventID"`
-	ReadOnly           bool          `json:"readOnly"`
-	EventType          string        `json:"eventType"`
-	ManagementEvent    bool          `json:"managementEvent"`
-	RecipientAccountID string        `json:"recipientAccountId"`
-	EventCategory      string        `json:"eventCategory"`
+// auditMark records, for one call, that its event was appended inside the
+// call's own write transaction; calls without one (reads, refusals, failed
+// writes) get theirs from the Recorder once answered.
+type auditMark struct{ done bool }
+
+type auditMarkKey struct{}
+
+func withAuditMark(ctx context.Context, m *auditMark) context.Context {
+	return context.WithValue(ctx, auditMarkKey{}, m)
 }
 
-type userIdentity struct {
-	Type           string          `json:"type"`
-	PrincipalID    string          `json:"principalId,omitempty"`
-	ARN            string          `json:"arn,omitempty"`
-	AccountID      string          `json:"accountId,omitempty"`
-	AccessKeyID    string          `json:"accessKeyId,omitempty"`
-	UserName       string          `json:"userName,omitempty"`
-	SessionContext *sessionContext `json:"sessionContext,omitempty"`
-}
-
-type sessionContext struct {
-	SessionIssuer  *sessionIssuer `json:"sessionIssuer,omitempty"`
-	Attributes     map[string]any `json:"attributes"`
-	SourceIdentity string         `json:"sourceIdentity,omitempty"`
-}
-
-type sessionIssuer struct {
-	Type        string `json:"type"`
-	PrincipalID string `json:"principalId"`
-	ARN         string `json:"arn"`
-	AccountID   string `json:"accountId"`
-	UserName    string `json:"userName"`
-}
-
-// event builds the audit event of a call by the caller in ctx.
-func (s *Server) event(ctx context.Context, source, name string, readOnly bool, request, response any) store.Event {
-	now := s.now().UTC()
-	id := awsproto.NewRequestID()
-	ev := cloudTrailEvent{
-		EventVersion: "1.08", EventTime: now.Format(time.RFC3339), EventSource: source, EventName: name,
-		AWSRegion: "us-east-1", RequestParameters: request, ResponseElements: response, EventID: id,
-		ReadOnly: readOnly, EventType: "AwsApiCall", ManagementEvent: true, EventCategory: "Management",
-	}
+// auditRequest is the record's view of the HTTP request in ctx.
+func auditRequest(ctx context.Context, rid string, tlsState *tls.ConnectionState) audit.Request {
+	r := audit.Request{RequestID: rid}
 	if info := access.InfoFrom(ctx); info != nil {
-		ev.SourceIPAddress, ev.UserAgent = info.SourceIP, info.UserAgent
-		if info.Region != "" {
-			ev.AWSRegion = info.Region
-		}
+		r.SourceIP, r.UserAgent, r.Region = info.SourceIP, info.UserAgent, info.Region
 	}
-	c := identity.FromContext(ctx)
-	if c != nil {
-		ev.UserIdentity = identityOf(c)
-		ev.RecipientAccountID = c.Account
+	if tlsState != nil {
+		r.TLS = &audit.TLSDetails{TLSVersion: tls.VersionName(tlsState.Version), CipherSuite: tls.CipherSuiteName(tlsState.CipherSuite)}
 	}
-	data, err := json.Marshal(ev)
-	if err != nil {
-		s.log.Error("encoding an audit event", "event", name, "err", err)
-	}
-	out := store.Event{ID: id, Time: now, Source: source, Name: name, ReadOnly: readOnly, Data: data}
-	if c != nil {
-		out.Account, out.AccessKeyID = c.Account, c.AccessKeyID
-		if c.Type == identity.IAMUser {
-			out.Username = c.Name
-		} else if c.Type == identity.AssumedRole {
-			out.Username = c.SessionName
-		}
-	}
-	return out
+	return r
 }
 
-func identityOf(c *identity.Caller) *userIdentity {
-	u := &userIdentity{Type: string(c.Type), PrincipalID: c.UserID, ARN: c.ARN, AccountID: c.Account, AccessKeyID: c.AccessKeyID}
-	if c.Type == identity.IAMUser {
-		u.UserName = c.Name
+// event builds the audit event of a write by the caller in ctx; the domain
+// packages append it in the write's transaction.
+func (s *Server) event(ctx context.Context, source, name string, request, response any) store.Event {
+	if m, ok := ctx.Value(auditMarkKey{}).(*auditMark); ok {
+		m.done = true
 	}
-	if s := c.Session; s != nil {
-		sc := &sessionContext{Attributes: map[string]any{
-			"creationDate":     s.IssuedAt.UTC().Format(time.RFC3339),
-			"mfaAuthenticated": boolString(c.MFAAuthenticated),
-		}, SourceIdentity: s.SourceIdentity}
-		if c.Type == identity.AssumedRole {
-			sc.SessionIssuer = &sessionIssuer{Type: string(s.IssuerType), PrincipalID: s.IssuerID, ARN: s.IssuerARN, AccountID: c.Account, UserName: s.IssuerName}
-		}
-		u.SessionContext = sc
+	c, _ := ctx.Value(callKey{}).(*call)
+	var req audit.Request
+	if c != nil {
+		req = auditRequest(ctx, c.rid, c.r.TLS)
 	}
-	return u
+	return s.audit.Event(audit.Call{
+		Caller: identity.FromContext(ctx), Request: req, Source: source, Operation: name,
+		RequestParameters: request, ResponseElements: response,
+	})
 }
 
-func boolString(b bool) string {
-	if b {
-		return "true"
+// recordCall records the event of a call that did not record one in a
+// transaction: a read, a refusal or a failed write. errCode is "" on
+// success.
+func (s *Server) recordCall(ctx context.Context, c *call, errCode, errMsg string) {
+	if c.svc == nil || c.op == "" || !c.svc.knows(c.op) {
+		return // not an operation of a service: nothing to record
 	}
-	return "false"
+	ev := s.audit.Event(audit.Call{
+		Caller: c.caller, Request: auditRequest(ctx, c.rid, c.r.TLS), Source: audit.EventSource(c.svc.name),
+		Operation: c.op, ErrorCode: errCode, ErrorMessage: errMsg,
+	})
+	if err := s.recorder.Record(ctx, ev); err != nil {
+		s.log.Warn("audit event not recorded", "requestId", c.rid, "err", err)
+	}
 }
+
+type callKey struct{}

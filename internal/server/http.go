@@ -28,6 +28,17 @@ type call struct {
 	params url.Values
 	op     string
 	caller *identity.Caller
+	// actx is the context the call was served with (caller and request
+	// info), for its audit event.
+	actx context.Context
+}
+
+// ctx returns the context the call was served with, or base.
+func (c *call) ctx(base context.Context) context.Context {
+	if c.actx != nil {
+		return c.actx
+	}
+	return base
 }
 
 // meta returns the response metadata of the call's protocol.
@@ -69,9 +80,20 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &call{w: w, r: r, rid: awsproto.NewRequestID(), start: s.now()}
-	code := "OK"
-	if err := s.serveAWS(r.Context(), c); err != nil {
-		code = s.writeError(c, err)
+	mark := &auditMark{}
+	ctx := withAuditMark(context.WithValue(r.Context(), callKey{}, c), mark)
+	code, msg := "OK", ""
+	if err := s.serveAWS(ctx, c); err != nil {
+		var e *awsproto.Error
+		e, code = s.writeError(c, err)
+		msg = e.Message
+	}
+	if !mark.done {
+		errCode := code
+		if errCode == "OK" {
+			errCode = ""
+		}
+		s.recordCall(c.ctx(ctx), c, errCode, msg)
 	}
 	s.metrics.observe(c, code, s.now().Sub(c.start))
 }
@@ -152,6 +174,7 @@ func (s *Server) serveUnsigned(ctx context.Context, c *call) error {
 		return awsproto.MissingAuthenticationToken()
 	}
 	ctx = access.WithInfo(ctx, &access.Info{SourceIP: sourceIP(c.r), SecureTransport: c.r.TLS != nil, Time: c.start, UserAgent: c.r.UserAgent()})
+	c.actx = ctx
 	return c.svc.serve(ctx, c)
 }
 
@@ -216,8 +239,8 @@ func sourceIP(r *http.Request) string {
 }
 
 // writeError maps err to the call's protocol and writes it, logging faults
-// of the server itself. It returns the AWS error code sent.
-func (s *Server) writeError(c *call, err error) string {
+// of the server itself. It returns the AWS error sent and its code.
+func (s *Server) writeError(c *call, err error) (*awsproto.Error, string) {
 	proto := awsproto.Query
 	if c.svc != nil {
 		proto = c.svc.proto
@@ -231,7 +254,7 @@ func (s *Server) writeError(c *call, err error) string {
 	if werr := awsproto.WriteError(c.w, proto, e, c.meta()); werr != nil {
 		s.log.Debug("writing error response", "requestId", c.rid, "err", werr)
 	}
-	return e.Code
+	return e, e.Code
 }
 
 func (c *call) serviceName() string {

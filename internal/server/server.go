@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/cleanroom-dev/cleanroom/internal/account"
+	"github.com/cleanroom-dev/cleanroom/internal/audit"
 	"github.com/cleanroom-dev/cleanroom/internal/catalog"
 	"github.com/cleanroom-dev/cleanroom/internal/secretbox"
 	"github.com/cleanroom-dev/cleanroom/internal/store"
@@ -93,6 +94,8 @@ type Server struct {
 	boot     bootstrapState
 	metrics  *metrics
 	registry *prometheus.Registry
+	audit    *audit.Builder
+	recorder *audit.Recorder
 
 	api *api // the AWS services
 
@@ -126,6 +129,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 	s.accounts = account.New(s.store, s.box, cfg.Now, cfg.Rand)
+	s.audit = audit.NewBuilder(audit.BuilderOptions{Now: cfg.Now, Catalog: s.catalog, Rand: cfg.Rand})
+	// Reads and refusals are recorded in batches (a write records its event
+	// in its own transaction): an acknowledged read does not wait for an
+	// fsync, and a crash may lose the last 50 ms of them.
+	s.recorder = audit.NewRecorder(audit.RecorderOptions{Store: s.store, Logger: cfg.Logger})
 	if err := s.checkKey(ctx); err != nil {
 		s.store.Close()
 		return nil, err
@@ -227,10 +235,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return err
 }
 
-// Close releases the store.
+// Close flushes the audit events not yet stored and releases the store.
 func (s *Server) Close() error {
 	if s.api != nil {
 		s.api.close()
+	}
+	if err := s.recorder.Close(); err != nil {
+		s.log.Warn("closing the audit recorder", "err", err)
 	}
 	return s.store.Close()
 }

@@ -77,6 +77,16 @@ var migrations = []migration{
 		)`,
 		`INSERT INTO generation (id, value) VALUES (1, 0)`,
 	}},
+	// Every API call appends an event, reads included, so each index on
+	// events costs on the request path. ReadOnly and EventSource have a few
+	// values each: a lookup by them walks events_by_time and filters, which
+	// finds its page of matches quickly. events_by_age serves the pruning of
+	// events past their retention, across accounts.
+	{2, []string{
+		`DROP INDEX events_by_read_only`,
+		`DROP INDEX events_by_source`,
+		`CREATE INDEX events_by_age ON events (time)`,
+	}},
 }
 
 // migrate brings the database on c up to the last version in list, in one
