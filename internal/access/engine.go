@@ -3,6 +3,7 @@ package access
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cleanroom-dev/cleanroom/internal/authz"
@@ -41,12 +42,30 @@ func InfoFrom(ctx context.Context) *Info {
 	return i
 }
 
+// OrgSource tells what AWS Organizations adds to a decision: the resource
+// control policies that apply to a resource account's requests for a
+// service, and an account's organization for aws:PrincipalOrgID,
+// aws:PrincipalOrgPaths and aws:ResourceOrgID. (Service control policies
+// come with the caller's policies from the PolicySource.)
+type OrgSource interface {
+	// RCPLevelsFor returns the RCP levels (root first) for requests for
+	// the account's resources in the service, nil when RCPs do not apply.
+	RCPLevelsFor(ctx context.Context, account, servicePrefix string) ([][]*policy.Compiled, error)
+	// OrgContext returns the account's organization id and its path
+	// ("o-.../r-.../ou-.../"), empty when it is in none.
+	OrgContext(ctx context.Context, account string) (orgID string, paths []string, err error)
+}
+
 // Engine is the Authorizer: it decides each request with package authz.
 type Engine struct {
 	src PolicySource
 	now func() time.Time
 	cat *catalog.Catalog
+	org OrgSource
 }
+
+// WithOrg makes the engine apply an organization's RCPs and context keys.
+func (e *Engine) WithOrg(o OrgSource) *Engine { e.org = o; return e }
 
 // NewEngine returns an Engine. The catalog tells which request keys are
 // multivalued (aws:TagKeys, sts:TransitiveTagKeys ...); the others are set
@@ -79,23 +98,51 @@ func (e *Engine) Authorize(ctx context.Context, reqs ...Request) error {
 	}
 	principal := Principal(c, hasBoundary)
 	info := InfoFrom(ctx)
+	var principalOrg string
+	var principalPaths []string
+	if e.org != nil && c.Account != "" {
+		if principalOrg, principalPaths, err = e.org.OrgContext(ctx, c.Account); err != nil {
+			return err
+		}
+	}
 	for i := range reqs {
 		r := &reqs[i]
 		pctx := CallerContext(c, info, e.now)
-		for k, vs := range r.Context {
-			e.setKey(pctx, k, vs)
-		}
 		account := r.ResourceAccount
 		if account == "" {
 			account = c.Account
+		}
+		pctx.Set("aws:ResourceAccount", account)
+		if principalOrg != "" {
+			pctx.Set("aws:PrincipalOrgID", principalOrg)
+			pctx.SetMulti("aws:PrincipalOrgPaths", principalPaths...)
+		}
+		var rcp [][]*policy.Compiled
+		if e.org != nil {
+			resourceOrg := principalOrg
+			if account != c.Account {
+				if resourceOrg, _, err = e.org.OrgContext(ctx, account); err != nil {
+					return err
+				}
+			}
+			if resourceOrg != "" {
+				pctx.Set("aws:ResourceOrgID", resourceOrg)
+			}
+			if rcp, err = e.org.RCPLevelsFor(ctx, account, servicePrefix(r.Action)); err != nil {
+				return err
+			}
+		}
+		for k, vs := range r.Context {
+			e.setKey(pctx, k, vs)
 		}
 		areq := authz.Request{
 			Request:         policy.Request{Action: r.Action, Resource: r.Resource, Principal: &principal, Context: pctx},
 			ResourceAccount: account,
 		}
 		use := ps
-		if r.ResourcePolicy != nil || r.ResourcePolicyIsTrust {
+		if r.ResourcePolicy != nil || r.ResourcePolicyIsTrust || rcp != nil {
 			use = ps.WithResource(r.ResourcePolicy, r.ResourcePolicyIsTrust)
+			use.RCP = rcp
 		}
 		d := authz.Decide(&areq, use)
 		if !d.Allowed() {
@@ -103,6 +150,14 @@ func (e *Engine) Authorize(ctx context.Context, reqs ...Request) error {
 		}
 	}
 	return nil
+}
+
+// servicePrefix is the service of an action ("sts" of "sts:AssumeRole").
+func servicePrefix(action string) string {
+	if i := strings.IndexByte(action, ':'); i >= 0 {
+		return action[:i]
+	}
+	return action
 }
 
 // Principal describes a caller as the policy engine matches principals.

@@ -18,6 +18,7 @@ import (
 	"github.com/cleanroom-dev/cleanroom/internal/iam/iamapi"
 	"github.com/cleanroom-dev/cleanroom/internal/identity"
 	"github.com/cleanroom-dev/cleanroom/internal/oidc"
+	"github.com/cleanroom-dev/cleanroom/internal/orgs"
 	"github.com/cleanroom-dev/cleanroom/internal/policy"
 	"github.com/cleanroom-dev/cleanroom/internal/sigv4"
 	"github.com/cleanroom-dev/cleanroom/internal/store"
@@ -33,6 +34,7 @@ type api struct {
 	verifier *sigv4.Verifier
 	iam      *iam.Service
 	sts      *sts.Service
+	orgs     *orgs.Service
 	engine   *access.Engine
 	services map[string]*service
 
@@ -50,7 +52,20 @@ type rootKey struct {
 // rebuilt when IAM's policies for the principal change.
 type callerPolicies struct {
 	from *iam.PrincipalPolicies
+	scp  [][]*policy.Compiled
 	ps   *authz.Policies
+}
+
+// noPolicies stands for a principal without identity-based policies.
+var noPolicies = &iam.PrincipalPolicies{}
+
+// sameLevels reports whether two SCP level lists are the same shared value
+// (Organizations returns the same slices while its policies are unchanged).
+func sameLevels(a, b [][]*policy.Compiled) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	return len(a) == 0 || &a[0] == &b[0]
 }
 
 // maxCachedPolicies bounds the per-key policy cache.
@@ -63,7 +78,12 @@ func newAPI(s *Server) (*api, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: IAM: %w", err)
 	}
-	a.engine = access.NewEngine(a, s.catalog, s.now)
+	a.orgs, err = orgs.New(orgs.Options{Store: s.store, Now: s.now, Rand: s.cfg.Rand, Logger: s.log,
+		Accounts: s.accounts, IAM: roleMaker{a.iam}, Catalog: s.catalog})
+	if err != nil {
+		return nil, fmt.Errorf("server: Organizations: %w", err)
+	}
+	a.engine = access.NewEngine(a, s.catalog, s.now).WithOrg(a.orgs)
 	verifier, err := newOIDCVerifier(s)
 	if err != nil {
 		return nil, err
@@ -257,25 +277,38 @@ var emptyPolicies = func() *authz.Policies { p := &authz.Policies{}; p.Prepare()
 // boundary of the caller's user or role, and the session policies of a role
 // session.
 func (a *api) Policies(ctx context.Context, c *identity.Caller) (*authz.Policies, bool, error) {
-	if c.Type != identity.IAMUser && c.Type != identity.AssumedRole {
-		return emptyPolicies, false, nil
+	// "SCPs affect all users and roles in attached accounts, including the
+	// root user"; never the management account (orgs returns nil for it),
+	// nor service principals.
+	var scp [][]*policy.Compiled
+	if c.Type != identity.AWSService && c.Type != identity.Anonymous && c.Account != "" {
+		var err error
+		if scp, err = a.orgs.SCPLevels(ctx, c.Account); err != nil {
+			return nil, false, err
+		}
 	}
-	pp, err := a.iam.IdentityPolicies(ctx, c.Account, c.PrincipalARN)
-	var ie *iam.Error
-	if errors.As(err, &ie) && ie.Code == iam.CodeNoSuchEntity {
-		// The user or role is gone: nothing allows, sessions included.
-		pp = &iam.PrincipalPolicies{}
-	} else if err != nil {
-		return nil, false, err
+	pp := noPolicies
+	if c.Type == identity.IAMUser || c.Type == identity.AssumedRole {
+		var err error
+		pp, err = a.iam.IdentityPolicies(ctx, c.Account, c.PrincipalARN)
+		var ie *iam.Error
+		if errors.As(err, &ie) && ie.Code == iam.CodeNoSuchEntity {
+			// The user or role is gone: nothing allows, sessions included.
+			pp = noPolicies
+		} else if err != nil {
+			return nil, false, err
+		}
+	} else if scp == nil {
+		return emptyPolicies, false, nil
 	}
 	cacheKey := c.AccessKeyID + "|" + c.PrincipalARN
 	a.mu.Lock()
 	cp := a.policies[cacheKey]
 	a.mu.Unlock()
-	if cp != nil && cp.from == pp {
+	if cp != nil && cp.from == pp && sameLevels(cp.scp, scp) {
 		return cp.ps, len(pp.Boundary) > 0, nil
 	}
-	ps := &authz.Policies{Identity: pp.Identity, Boundary: pp.Boundary}
+	ps := &authz.Policies{Identity: pp.Identity, Boundary: pp.Boundary, SCP: scp}
 	if c.Session != nil {
 		for i, doc := range c.Session.Policies {
 			p, err := policy.Parse([]byte(doc), policy.TypeSession)
@@ -290,7 +323,7 @@ func (a *api) Policies(ctx context.Context, c *identity.Caller) (*authz.Policies
 	if len(a.policies) >= maxCachedPolicies {
 		clear(a.policies)
 	}
-	a.policies[cacheKey] = &callerPolicies{from: pp, ps: ps}
+	a.policies[cacheKey] = &callerPolicies{from: pp, scp: scp, ps: ps}
 	a.mu.Unlock()
 	return ps, len(pp.Boundary) > 0, nil
 }

@@ -148,6 +148,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.store.Close()
 		return nil, err
 	}
+	if err := s.ensureOrganization(ctx); err != nil {
+		s.store.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
