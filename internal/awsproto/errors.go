@@ -25,6 +25,11 @@ type Error struct {
 	// Values are strings, numbers, booleans, or for JSON protocols anything
 	// encoding/json can encode.
 	Fields map[string]any
+	// MessageKey is the member the JSON protocols write Message under:
+	// "message" when empty. Services whose error shapes spell it otherwise
+	// (Organizations' "Message") set it, so that the SDKs' typed errors
+	// find it.
+	MessageKey string
 }
 
 // Error returns "Code: Message".
@@ -188,6 +193,9 @@ type ErrorShape struct {
 	Status int
 	// Sender reports a client fault.
 	Sender bool
+	// MessageKey is the shape's message member in the JSON protocols, when
+	// it is not "message" (see [Error.MessageKey]).
+	MessageKey string
 }
 
 // New returns an *Error of this shape with the formatted message.
@@ -196,7 +204,7 @@ func (s ErrorShape) New(format string, args ...any) *Error {
 	if len(args) > 0 {
 		msg = fmt.Sprintf(format, args...)
 	}
-	return &Error{Code: s.Code, Message: msg, Status: s.Status, Sender: s.Sender}
+	return &Error{Code: s.Code, Message: msg, Status: s.Status, Sender: s.Sender, MessageKey: s.MessageKey}
 }
 
 // Is reports whether err's chain holds an *Error with this shape's code.

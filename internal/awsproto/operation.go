@@ -12,6 +12,10 @@ type Operation struct {
 	// Errors lists the wire codes of the errors the model declares for the
 	// operation.
 	Errors []string
+	// Method and URI are a restJson1 operation's HTTP method and URI
+	// template, e.g. "POST" and "/collaborations/{collaborationIdentifier}/memberships";
+	// empty for the other protocols.
+	Method, URI string
 }
 
 // Ptr returns a pointer to v, for filling optional members.

@@ -129,7 +129,11 @@ func ErrorBody(p Protocol, e *Error, m ResponseMeta) (contentType string, body [
 		for k, v := range e.Fields {
 			doc[k] = v
 		}
-		doc["message"] = e.Message
+		key := e.MessageKey
+		if key == "" {
+			key = "message"
+		}
+		doc[key] = e.Message
 		ctype := ContentTypeJSON
 		if p == JSON11 {
 			doc["__type"] = e.Code
@@ -138,7 +142,7 @@ func ErrorBody(p Protocol, e *Error, m ResponseMeta) (contentType string, body [
 		b, err := json.Marshal(doc)
 		if err != nil {
 			// A field that JSON cannot encode: send the error without fields.
-			b, _ = json.Marshal(map[string]string{"__type": e.Code, "message": e.Message})
+			b, _ = json.Marshal(map[string]string{"__type": e.Code, key: e.Message})
 		}
 		return ctype, b
 	case RestXML:

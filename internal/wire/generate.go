@@ -2,16 +2,21 @@
 // code generated from them.
 //
 // models/ holds botocore's service models (service-2.json) for IAM and STS
-// without their documentation strings, copied with
+// (awsQuery), Organizations and CloudTrail (awsJson1_1), Clean Rooms and
+// Clean Rooms ML (restJson1), without their documentation strings, copied
+// from botocore 1.43.11 with
 //
 //	go run ./gen strip SRC/service-2.json.gz models/NAME.json
 //
-// gen/ is the generator; iamwire and stswire are its output, made with
+// gen/ is the generator; iamwire, stswire, orgswire, cloudtrailwire,
+// cleanroomswire and cleanroomsmlwire are its output, made with
 // go generate ./internal/wire/... and committed.
 package wire
 
 //go:generate go run ./gen -model models/sts-2011-06-15.json -pkg stswire -out stswire
 //go:generate go run ./gen -model models/iam-2010-05-08.json -pkg iamwire -out iamwire
+//go:generate go run ./gen -model models/organizations-2016-11-28.json -pkg orgswire -out orgswire
+//go:generate go run ./gen -model models/cloudtrail-2013-11-01.json -pkg cloudtrailwire -out cloudtrailwire
 
 // A synthetic model with the query features that IAM and STS do not use
 // (maps, flattened lists, locationName, longs, doubles, blobs), to test

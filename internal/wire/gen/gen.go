@@ -17,6 +17,7 @@ type generator struct {
 	m         *model
 	pkg       string
 	modelPath string
+	proto     string // the model's protocol: query, json or rest-json
 
 	ops    []string          // operation names, sorted
 	nested map[string]string // nested structure shape → Go type name
@@ -43,7 +44,7 @@ type matcher struct {
 
 func newGenerator(m *model, pkg, modelPath string) (*generator, error) {
 	g := &generator{
-		m: m, pkg: pkg, modelPath: modelPath,
+		m: m, pkg: pkg, modelPath: modelPath, proto: m.Metadata.Protocol,
 		nested:        map[string]string{},
 		enums:         map[string]string{},
 		decodeStructs: map[string]bool{},
@@ -83,7 +84,7 @@ func newGenerator(m *model, pkg, modelPath string) (*generator, error) {
 		}
 	}
 	for name, s := range m.Shapes {
-		if s.Type == "structure" && !ioShapes[name] && !s.Exception {
+		if s.Type == "structure" && !ioShapes[name] && !s.Exception && !s.Document {
 			g.nested[name] = exported(name)
 			if err := claim(exported(name), name); err != nil {
 				return nil, err
@@ -121,11 +122,24 @@ func (g *generator) checkSupported(name string, s *shape) {
 	default:
 		bad("type " + s.Type)
 	}
-	if s.TimestampFormat != "" && s.TimestampFormat != "iso8601" {
+	query := g.proto == "query"
+	okFormat := func(f string) bool {
+		switch f {
+		case "", "iso8601":
+			return true
+		case "unixTimestamp", "rfc822":
+			return !query
+		}
+		return false
+	}
+	if !okFormat(s.TimestampFormat) {
 		bad("timestampFormat " + s.TimestampFormat)
 	}
-	if s.Union || s.Streaming || s.Event || s.EventStream {
-		bad("union, streaming or event shapes")
+	if s.Streaming || s.Event || s.EventStream || (query && (s.Union || s.Document)) {
+		bad("union, document, streaming or event shapes")
+	}
+	if s.Payload != "" && g.proto != "rest-json" {
+		bad("payload outside restJson1")
 	}
 	refs := []*shapeRef{s.Member, s.Key, s.Value}
 	for i := range s.Members {
@@ -135,11 +149,14 @@ func (g *generator) checkSupported(name string, s *shape) {
 		if r == nil {
 			continue
 		}
-		if r.TimestampFormat != "" && r.TimestampFormat != "iso8601" {
+		if !okFormat(r.TimestampFormat) {
 			bad("timestampFormat " + r.TimestampFormat)
 		}
-		if r.XMLAttribute || len(r.XMLNamespace) > 0 || r.Location != "" {
-			bad("xmlAttribute, xmlNamespace or location on " + r.Shape)
+		if r.XMLAttribute || len(r.XMLNamespace) > 0 || r.JSONValue || r.QueryName != "" {
+			bad("xmlAttribute, xmlNamespace, jsonvalue or queryName on " + r.Shape)
+		}
+		if r.Location != "" && g.proto != "rest-json" {
+			bad("location on " + r.Shape)
 		}
 	}
 }
@@ -183,7 +200,7 @@ func (g *generator) hasConstraints(name string) bool {
 	switch s.Type {
 	case "string":
 		return s.Min != nil || s.Max != nil || s.Pattern != "" || len(s.Enum) > 0
-	case "integer", "long", "list", "map", "blob":
+	case "integer", "long", "double", "float", "list", "map", "blob":
 		return s.Min != nil || s.Max != nil
 	}
 	return false
@@ -225,6 +242,9 @@ func (g *generator) goType(name string) string {
 	s := g.m.Shapes[name]
 	switch s.Type {
 	case "structure":
+		if s.Document {
+			return "json.RawMessage"
+		}
 		return g.nested[name]
 	case "list":
 		return "[]" + g.goType(s.Member.Shape)
@@ -254,12 +274,12 @@ func (g *generator) goType(name string) string {
 // isPointerField reports whether a member of the shape is held by pointer:
 // nested structures always, other scalars when optional. Enums are held by
 // value ("" is never a valid enum value, so it means absent), as are lists,
-// maps and blobs (nil means absent).
+// maps, blobs and documents (nil means absent).
 func (g *generator) isPointerField(name string, required bool) bool {
 	s := g.m.Shapes[name]
 	switch s.Type {
 	case "structure":
-		return true
+		return !s.Document
 	case "list", "map", "blob":
 		return false
 	case "string":
@@ -303,11 +323,27 @@ func (g *generator) headerDoc(b *buf, doc bool, imports ...string) {
 	b.p("")
 	if doc {
 		md := g.m.Metadata
-		b.p("// Package %s holds the awsQuery wire types of %s (API version %s),", g.pkg, md.ServiceID, md.APIVersion)
-		b.p("// generated from its botocore model: a type per input, output and nested")
-		b.p("// structure, DecodeQuery methods that read and check inputs, EncodeQueryXML")
-		b.p("// methods that write outputs, the modelled errors (ErrXxx) and a router")
-		b.p("// (Handlers.Serve).")
+		switch g.proto {
+		case "json":
+			b.p("// Package %s holds the awsJson%s wire types of %s (API version %s),", g.pkg, strings.ReplaceAll(md.JSONVersion, ".", "_"), md.ServiceID, md.APIVersion)
+			b.p("// generated from its botocore model: a type per input, output and nested")
+			b.p("// structure, DecodeJSON methods that read and check inputs, EncodeJSON")
+			b.p("// methods that write outputs, the modelled errors (ErrXxx) and a router")
+			b.p("// (Handlers.Serve) keyed by X-Amz-Target.")
+		case "rest-json":
+			b.p("// Package %s holds the restJson1 wire types of %s (API version %s),", g.pkg, md.ServiceID, md.APIVersion)
+			b.p("// generated from its botocore model: a type per input, output and nested")
+			b.p("// structure, DecodeRESTJSON methods that read and check inputs from the")
+			b.p("// URI labels, query string, headers and JSON body, EncodeRESTJSON methods")
+			b.p("// that write outputs, the modelled errors (ErrXxx) and a router")
+			b.p("// (Handlers.Serve) keyed by HTTP method and path.")
+		default:
+			b.p("// Package %s holds the awsQuery wire types of %s (API version %s),", g.pkg, md.ServiceID, md.APIVersion)
+			b.p("// generated from its botocore model: a type per input, output and nested")
+			b.p("// structure, DecodeQuery methods that read and check inputs, EncodeQueryXML")
+			b.p("// methods that write outputs, the modelled errors (ErrXxx) and a router")
+			b.p("// (Handlers.Serve).")
+		}
 	}
 	b.p("package %s", g.pkg)
 	b.p("")
@@ -328,19 +364,29 @@ func (g *generator) headerDoc(b *buf, doc bool, imports ...string) {
 
 func (g *generator) generate() (map[string][]byte, error) {
 	files := map[string][]byte{}
-	for name, fn := range map[string]func() []byte{
+	gens := map[string]func() []byte{
 		"types_gen.go":         g.genTypes,
 		"decode_gen.go":        g.genDecode,
 		"encode_gen.go":        g.genEncode,
 		"service_gen.go":       g.genService,
 		"patterns_gen_test.go": g.genPatternTest,
-	} {
+	}
+	if g.proto != "query" {
+		gens["decode_gen.go"] = g.genJSONDecode
+		gens["encode_gen.go"] = g.genJSONEncode
+		gens["service_gen.go"] = g.genJSONService
+	}
+	for name, fn := range gens {
 		src := fn()
 		out, err := format.Source(src)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w\n%s", name, err, numbered(src))
 		}
 		files[name] = out
+	}
+	if len(g.unsupported) > 0 {
+		slices.Sort(g.unsupported)
+		return nil, fmt.Errorf("model uses what the generator does not implement:\n%s", strings.Join(slices.Compact(g.unsupported), "\n"))
 	}
 	return files, nil
 }
@@ -366,16 +412,25 @@ func sortedKeys[V any](m map[string]V) []string {
 
 func (g *generator) genTypes() []byte {
 	var b buf
-	needTime := false
+	needTime, needJSON := false, false
 	for _, s := range g.m.Shapes {
 		if s.Type == "timestamp" {
 			needTime = true
 		}
+		if s.Document {
+			needJSON = true
+		}
+	}
+	var imports []string
+	if needJSON {
+		imports = append(imports, "encoding/json")
 	}
 	if needTime {
-		g.header(&b, "time")
-	} else {
-		g.header(&b)
+		imports = append(imports, "time")
+	}
+	g.header(&b, imports...)
+	if needJSON {
+		b.p("var _ json.RawMessage")
 	}
 	if needTime {
 		b.p("var _ time.Time")
@@ -420,10 +475,41 @@ func (g *generator) genTypes() []byte {
 	}
 	for _, name := range sortedKeys(g.nested) {
 		t := g.nested[name]
-		b.p("// %s is the model's structure %s.", t, name)
+		if g.m.Shapes[name].Union {
+			b.p("// %s is the model's union %s: exactly one member is set.", t, name)
+		} else {
+			b.p("// %s is the model's structure %s.", t, name)
+		}
 		g.structBody(&b, t, &shapeRef{Shape: name})
+		if g.m.Shapes[name].Union {
+			g.unionMember(&b, t, name)
+		}
 	}
 	return b.Bytes()
+}
+
+// unionMember writes the Which method of a union.
+func (g *generator) unionMember(b *buf, t, name string) {
+	s := g.m.Shapes[name]
+	b.p("// Which returns the wire name of the member of u that is set, or \"\"")
+	b.p("// when none is.")
+	b.p("func (u *%s) Which() string {", t)
+	b.p("switch {")
+	for _, mb := range s.Members {
+		f := "u." + exported(mb.Name)
+		sh := g.m.Shapes[mb.Ref.Shape]
+		switch {
+		case g.isPointerField(mb.Ref.Shape, false) || sh.Type == "list" || sh.Type == "map" || sh.Type == "blob" || sh.Document:
+			b.p("case %s != nil:", f)
+		default:
+			b.p(`case %s != "":`, f)
+		}
+		b.p("return %q", wireName(mb))
+	}
+	b.p("}")
+	b.p(`return ""`)
+	b.p("}")
+	b.p("")
 }
 
 func (g *generator) structBody(b *buf, t string, ref *shapeRef) {
@@ -505,20 +591,26 @@ func (g *generator) genDecode() []byte {
 	for _, name := range sortedKeys(g.checked) {
 		g.checkFunc(&body, name)
 	}
-	imports := []string{"net/url"}
-	src := body.String()
-	if strings.Contains(src, "utf8.") {
-		imports = append(imports, "unicode/utf8")
-	}
-	if strings.Contains(src, "strconv.") {
-		imports = append(imports, "strconv")
+	g.decodeHeader(&b, body.String(), "net/url")
+	b.Write(body.Bytes())
+	return b.Bytes()
+}
+
+// decodeHeader writes the header of decode_gen.go: the imports that src
+// uses beside base, and the pattern variables.
+func (g *generator) decodeHeader(b *buf, src string, base ...string) {
+	imports := base
+	for _, pkg := range []string{"net/http", "strings", "unicode/utf8", "strconv"} {
+		if strings.Contains(src, pkg[strings.LastIndexByte(pkg, '/')+1:]+".") && !slices.Contains(imports, pkg) {
+			imports = append(imports, pkg)
+		}
 	}
 	if len(g.regexps) > 0 {
 		imports = append(imports, "regexp")
 	}
 	imports = append(imports, "github.com/cleanroom-dev/cleanroom/internal/awsproto")
 	slices.Sort(imports[:len(imports)-1])
-	g.header(&b, imports...)
+	g.header(b, imports...)
 	b.p("// Patterns of the model are translated from Java regular expressions: AWS")
 	b.p("// checks them with Java's String.matches, so they must match the whole")
 	b.p("// value, and \\uXXXX escapes are read as Java reads them, exactly four hex")
@@ -544,8 +636,6 @@ func (g *generator) genDecode() []byte {
 		b.p("// The pattern %s is not checked: %s.", pat, g.skipped[pat])
 		b.p("")
 	}
-	b.Write(body.Bytes())
-	return b.Bytes()
 }
 
 func goQuote(s string) string {
@@ -926,6 +1016,23 @@ func (g *generator) checkFunc(b *buf, name string) {
 			fail(value, awsproto.MinValue(minV))
 		}
 		b.p("}")
+	case "double", "float":
+		value := "awsproto.FormatFloat(v)"
+		first := true
+		if s.Max != nil {
+			b.p("if v > %s {", s.Max.String())
+			fail(value, awsproto.MaxValueNumber(s.Max.String()))
+			first = false
+		}
+		if s.Min != nil {
+			if first {
+				b.p("if v < %s {", s.Min.String())
+			} else {
+				b.p("} else if v < %s {", s.Min.String())
+			}
+			fail(value, awsproto.MinValueNumber(s.Min.String()))
+		}
+		b.p("}")
 	case "list":
 		value := ""
 		if g.goType(name) == "[]string" {
@@ -1146,83 +1253,8 @@ func (g *generator) genService() []byte {
 	b.p(")")
 	b.p("")
 
-	// Errors.
-	var errNames []string
-	for name, s := range g.m.Shapes {
-		if s.Exception {
-			errNames = append(errNames, name)
-		}
-	}
-	slices.Sort(errNames)
-	codeOf := map[string]string{}
-	b.p("// The errors the model declares. A shape without an error trait is sent")
-	b.p("// with its shape name as code, status 400, as the SDKs expect.")
-	b.p("var (")
-	for _, name := range errNames {
-		s := g.m.Shapes[name]
-		code, status, sender := name, 400, true
-		if s.Error != nil {
-			if s.Error.Code != "" {
-				code = s.Error.Code
-			}
-			if s.Error.HTTPStatusCode != 0 {
-				status = s.Error.HTTPStatusCode
-			}
-			sender = s.Error.SenderFault
-		}
-		if s.Fault {
-			sender = false
-		}
-		codeOf[name] = code
-		b.p("%s = awsproto.ErrorShape{Name: %q, Code: %q, Status: %d, Sender: %v}", exported(name), name, code, status, sender)
-	}
-	b.p(")")
-	b.p("")
-	b.p("// ErrorShapes lists the model's errors by shape name.")
-	b.p("var ErrorShapes = []awsproto.ErrorShape{")
-	for _, name := range errNames {
-		b.p("%s,", exported(name))
-	}
-	b.p("}")
-	b.p("")
-	for _, name := range errNames {
-		fn := "Err" + strings.TrimSuffix(exported(name), "Exception")
-		b.p("// %s returns a %s error (%s) with the formatted message.", fn, codeOf[name], name)
-		b.p("func %s(format string, args ...any) *awsproto.Error {", fn)
-		b.p("return %s.New(format, args...)", exported(name))
-		b.p("}")
-		b.p("")
-	}
-
-	// Operations.
-	b.p("// Operations lists the model's operations by name.")
-	b.p("var Operations = []awsproto.Operation{")
-	for _, op := range g.ops {
-		o := g.m.Operations[op]
-		unsigned := o.AuthType == "none" || slices.Contains(o.Auth, "smithy.api#noAuth")
-		var codes []string
-		for _, e := range o.Errors {
-			codes = append(codes, strconv.Quote(codeOf[e.Shape]))
-		}
-		errs := "nil"
-		if len(codes) > 0 {
-			errs = "[]string{" + strings.Join(codes, ", ") + "}"
-		}
-		b.p("{Name: %q, Unsigned: %v, Errors: %s},", op, unsigned, errs)
-	}
-	b.p("}")
-	b.p("")
-	b.p("// LookupOperation returns the operation named name.")
-	b.p("func LookupOperation(name string) (awsproto.Operation, bool) {")
-	b.p("switch name {")
-	for i, op := range g.ops {
-		b.p("case %q:", op)
-		b.p("return Operations[%d], true", i)
-	}
-	b.p("}")
-	b.p("return awsproto.Operation{}, false")
-	b.p("}")
-	b.p("")
+	codeOf := g.genErrors(&b)
+	g.genOperations(&b, codeOf)
 
 	// Handlers.
 	b.p("// Handlers holds one function per operation. A nil function is an")
@@ -1263,4 +1295,112 @@ func (g *generator) genService() []byte {
 	b.p(`return nil, awsproto.InvalidAction(action, APIVersion)`)
 	b.p("}")
 	return b.Bytes()
+}
+
+// genErrors writes the model's error shapes, ErrorShapes and the ErrXxx
+// constructors, and returns each shape's wire code.
+func (g *generator) genErrors(b *buf) map[string]string {
+	var errNames []string
+	for name, s := range g.m.Shapes {
+		if s.Exception {
+			errNames = append(errNames, name)
+		}
+	}
+	slices.Sort(errNames)
+	codeOf := map[string]string{}
+	b.p("// The errors the model declares. A shape without an error trait is sent")
+	b.p("// with its shape name as code, status 400, as the SDKs expect.")
+	b.p("var (")
+	for _, name := range errNames {
+		s := g.m.Shapes[name]
+		code, status, sender := name, 400, true
+		if s.Error != nil {
+			// The error trait's code is the awsQuery code; the JSON
+			// protocols send the shape name.
+			if s.Error.Code != "" && g.proto == "query" {
+				code = s.Error.Code
+			}
+			if s.Error.HTTPStatusCode != 0 {
+				status = s.Error.HTTPStatusCode
+			}
+			sender = s.Error.SenderFault
+		}
+		if s.Fault {
+			sender = false
+			if s.Error == nil || s.Error.HTTPStatusCode == 0 {
+				status = 500
+			}
+		}
+		codeOf[name] = code
+		msgKey := ""
+		if g.proto != "query" {
+			for _, mb := range s.Members {
+				if strings.EqualFold(mb.Name, "message") && mb.Name != "message" {
+					msgKey = fmt.Sprintf(", MessageKey: %q", wireName(mb))
+				}
+			}
+		}
+		b.p("%s = awsproto.ErrorShape{Name: %q, Code: %q, Status: %d, Sender: %v%s}", exported(name), name, code, status, sender, msgKey)
+	}
+	b.p(")")
+	b.p("")
+	b.p("// ErrorShapes lists the model's errors by shape name.")
+	b.p("var ErrorShapes = []awsproto.ErrorShape{")
+	for _, name := range errNames {
+		b.p("%s,", exported(name))
+	}
+	b.p("}")
+	b.p("")
+	fns := map[string]string{}
+	for _, name := range errNames {
+		fn := "Err" + strings.TrimSuffix(exported(name), "Exception")
+		if other, ok := fns[fn]; ok {
+			g.unsupported = append(g.unsupported, fmt.Sprintf("errors %s and %s both map to %s", other, name, fn))
+		}
+		fns[fn] = name
+		b.p("// %s returns a %s error (%s) with the formatted message.", fn, codeOf[name], name)
+		b.p("func %s(format string, args ...any) *awsproto.Error {", fn)
+		b.p("return %s.New(format, args...)", exported(name))
+		b.p("}")
+		b.p("")
+	}
+
+	return codeOf
+}
+
+// genOperations writes Operations and LookupOperation.
+func (g *generator) genOperations(b *buf, codeOf map[string]string) {
+	b.p("// Operations lists the model's operations by name.")
+	b.p("var Operations = []awsproto.Operation{")
+	for _, op := range g.ops {
+		o := g.m.Operations[op]
+		unsigned := o.AuthType == "none" || slices.Contains(o.Auth, "smithy.api#noAuth")
+		var codes []string
+		for _, e := range o.Errors {
+			codes = append(codes, strconv.Quote(codeOf[e.Shape]))
+		}
+		errs := "nil"
+		if len(codes) > 0 {
+			errs = "[]string{" + strings.Join(codes, ", ") + "}"
+		}
+		if g.proto == "rest-json" {
+			b.p("{Name: %q, Unsigned: %v, Errors: %s, Method: %q, URI: %q},", op, unsigned, errs, o.HTTP.Method, o.HTTP.RequestURI)
+		} else {
+			b.p("{Name: %q, Unsigned: %v, Errors: %s},", op, unsigned, errs)
+		}
+	}
+	b.p("}")
+	b.p("")
+	b.p("// LookupOperation returns the operation named name.")
+	b.p("func LookupOperation(name string) (awsproto.Operation, bool) {")
+	b.p("switch name {")
+	for i, op := range g.ops {
+		b.p("case %q:", op)
+		b.p("return Operations[%d], true", i)
+	}
+	b.p("}")
+	b.p("return awsproto.Operation{}, false")
+	b.p("}")
+	b.p("")
+
 }

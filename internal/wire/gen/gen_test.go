@@ -56,6 +56,8 @@ func TestGeneratedUpToDate(t *testing.T) {
 	for _, s := range []struct{ model, pkg string }{
 		{"models/sts-2011-06-15.json", "stswire"},
 		{"models/iam-2010-05-08.json", "iamwire"},
+		{"models/organizations-2016-11-28.json", "orgswire"},
+		{"models/cloudtrail-2013-11-01.json", "cloudtrailwire"},
 		{"gen/testdata/synth-2020-01-01.json", "gen/synthwire"},
 	} {
 		out := t.TempDir()

@@ -1,8 +1,11 @@
-// Command gen generates the awsQuery wire types of a service from its
-// botocore model: Go types for the operations' inputs, outputs and nested
-// structures, DecodeQuery decoders that check the model's constraints,
-// EncodeQueryXML encoders, the service's modelled errors and a Handlers
-// router. It is run by go generate in internal/wire:
+// Command gen generates the wire types of a service from its botocore
+// model: Go types for the operations' inputs, outputs and nested
+// structures, decoders that check the model's constraints, encoders, the
+// service's modelled errors and a Handlers router. It speaks the protocol
+// the model names: awsQuery (DecodeQuery, EncodeQueryXML, routed by
+// Action), awsJson (DecodeJSON, EncodeJSON, routed by X-Amz-Target) and
+// restJson1 (DecodeRESTJSON, EncodeRESTJSON, routed by method and path).
+// It is run by go generate in internal/wire:
 //
 //	go run ./gen -model models/iam-2010-05-08.json -pkg iamwire -out iamwire
 //
@@ -49,8 +52,10 @@ func run(modelPath, pkg, out string) error {
 	if err != nil {
 		return err
 	}
-	if m.Metadata.Protocol != "query" {
-		return fmt.Errorf("%s: protocol %q: only query is supported", modelPath, m.Metadata.Protocol)
+	switch m.Metadata.Protocol {
+	case "query", "json", "rest-json":
+	default:
+		return fmt.Errorf("%s: protocol %q: only query, json and rest-json are supported", modelPath, m.Metadata.Protocol)
 	}
 	g, err := newGenerator(m, pkg, filepath.ToSlash(modelPath))
 	if err != nil {

@@ -17,6 +17,8 @@ type model struct {
 		ServiceID      string `json:"serviceId"`
 		SigningName    string `json:"signingName"`
 		XMLNamespace   string `json:"xmlNamespace"`
+		TargetPrefix   string `json:"targetPrefix"`
+		JSONVersion    string `json:"jsonVersion"`
 	} `json:"metadata"`
 	Operations map[string]*operation `json:"operations"`
 	Shapes     map[string]*shape     `json:"shapes"`
@@ -29,6 +31,11 @@ type operation struct {
 	Errors   []shapeRef `json:"errors"`
 	AuthType string     `json:"authtype"`
 	Auth     []string   `json:"auth"`
+	HTTP     struct {
+		Method       string `json:"method"`
+		RequestURI   string `json:"requestUri"`
+		ResponseCode int    `json:"responseCode"`
+	} `json:"http"`
 }
 
 type shapeRef struct {
@@ -38,12 +45,19 @@ type shapeRef struct {
 	Flattened     bool   `json:"flattened"`
 	Deprecated    bool   `json:"deprecated"`
 
+	// Location binds a restJson1 member to the HTTP message: "uri",
+	// "querystring", "header", "headers" or "statusCode"; LocationName
+	// then names the label, parameter or header.
+	Location string `json:"location"`
+	// TimestampFormat overrides the shape's (JSON protocols).
+	TimestampFormat string `json:"timestampFormat"`
+
 	// Traits the generator does not implement: it refuses models that
 	// use them rather than mis-serialize.
-	TimestampFormat string          `json:"timestampFormat"`
-	XMLAttribute    bool            `json:"xmlAttribute"`
-	XMLNamespace    json.RawMessage `json:"xmlNamespace"`
-	Location        string          `json:"location"`
+	XMLAttribute bool            `json:"xmlAttribute"`
+	XMLNamespace json.RawMessage `json:"xmlNamespace"`
+	JSONValue    bool            `json:"jsonvalue"`
+	QueryName    string          `json:"queryName"`
 }
 
 type shape struct {
@@ -60,6 +74,11 @@ type shape struct {
 	Sensitive bool         `json:"sensitive"`
 	Flattened bool         `json:"flattened"`
 	Exception bool         `json:"exception"`
+
+	// Payload names the member that is the whole HTTP body (restJson1).
+	Payload string `json:"payload"`
+	// Document marks a structure that stands for any JSON value.
+	Document bool `json:"document"`
 
 	TimestampFormat string `json:"timestampFormat"`
 	Union           bool   `json:"union"`

@@ -13,7 +13,10 @@ package wiretest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -34,7 +37,11 @@ var Time = time.Date(2026, 11, 23, 17, 2, 18, 250_000_000, time.UTC)
 type Filler struct {
 	// Text is added to every string, e.g. characters that need escaping.
 	Text string
-	n    int
+	// Unions lists the member types of the SDK's unions (e.g.
+	// &types.AnalysisSourceMemberText{}): an interface field is filled with
+	// one of the listed types that implements it, in turn.
+	Unions []any
+	n      int
 }
 
 // Fill sets every exported field reachable from ptr (a pointer) to a
@@ -45,13 +52,25 @@ func (f *Filler) Fill(ptr any) {
 	f.fill(reflect.ValueOf(ptr).Elem(), 0)
 }
 
-var timeType = reflect.TypeFor[time.Time]()
+var (
+	timeType       = reflect.TypeFor[time.Time]()
+	rawMessageType = reflect.TypeFor[json.RawMessage]()
+)
+
+// smithyDocument is the SDK's document type (document.Interface).
+type smithyDocument interface {
+	UnmarshalSmithyDocument(v any) error
+}
 
 func (f *Filler) fill(v reflect.Value, depth int) {
-	if depth > 8 {
+	if depth > 16 {
 		return
 	}
 	f.n++
+	if v.Type() == rawMessageType {
+		v.SetBytes([]byte(`{"k":["s` + strconv.Itoa(f.n) + `",1.5,true,null]}`))
+		return
+	}
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
@@ -61,6 +80,19 @@ func (f *Filler) fill(v reflect.Value, depth int) {
 	case reflect.Struct:
 		if v.Type() == timeType {
 			v.Set(reflect.ValueOf(Time.Add(time.Duration(f.n) * time.Second)))
+			return
+		}
+		if _, union := reflect.PointerTo(v.Type()).MethodByName("Which"); union {
+			// One of our unions: set one member, in turn.
+			var fields []int
+			for i := 0; i < v.NumField(); i++ {
+				if v.Type().Field(i).IsExported() {
+					fields = append(fields, i)
+				}
+			}
+			if len(fields) > 0 {
+				f.fill(v.Field(fields[f.n%len(fields)]), depth+1)
+			}
 			return
 		}
 		for i := 0; i < v.NumField(); i++ {
@@ -92,6 +124,26 @@ func (f *Filler) fill(v reflect.Value, depth int) {
 			f.fill(s.Index(i), depth+1)
 		}
 		v.Set(s)
+	case reflect.Interface:
+		var impls []reflect.Type
+		for _, u := range f.Unions {
+			if t := reflect.TypeOf(u); t.Implements(v.Type()) {
+				impls = append(impls, t)
+			}
+		}
+		if len(impls) == 0 {
+			return
+		}
+		t := impls[f.n%len(impls)]
+		var p reflect.Value
+		if t.Kind() == reflect.Pointer {
+			p = reflect.New(t.Elem())
+			f.fill(p.Elem(), depth+1)
+		} else {
+			p = reflect.New(t).Elem()
+			f.fill(p, depth+1)
+		}
+		v.Set(p)
 	case reflect.Map:
 		m := reflect.MakeMap(v.Type())
 		for i := 0; i < 2; i++ {
@@ -144,6 +196,15 @@ func deref(v reflect.Value) (reflect.Value, bool) {
 }
 
 func diff(a, b reflect.Value, path string, d *[]string) {
+	if doc, ok := a.Interface().(smithyDocument); ok && a.Kind() == reflect.Interface && !a.IsNil() && b.Type() == rawMessageType {
+		var sdkv, ourv any
+		err1 := doc.UnmarshalSmithyDocument(&sdkv)
+		err2 := json.Unmarshal(b.Bytes(), &ourv)
+		if err1 != nil || err2 != nil || fmt.Sprint(sdkv) != fmt.Sprint(ourv) {
+			*d = append(*d, fmt.Sprintf("%s: sdk document %v (%v), ours %s (%v)", path, sdkv, err1, b.Bytes(), err2))
+		}
+		return
+	}
 	a, aok := deref(a)
 	b, bok := deref(b)
 	if !aok || !bok {
@@ -158,8 +219,32 @@ func diff(a, b reflect.Value, path string, d *[]string) {
 		}
 		return
 	}
+	isFloat := func(k reflect.Kind) bool { return k == reflect.Float32 || k == reflect.Float64 }
+	if isFloat(a.Kind()) && isFloat(b.Kind()) {
+		// The model's float is the SDK's float32 and our float64.
+		if float32(a.Float()) != float32(b.Float()) {
+			*d = append(*d, fmt.Sprintf("%s: sdk %v, ours %v", path, a.Float(), b.Float()))
+		}
+		return
+	}
 	if a.Kind() != b.Kind() {
 		*d = append(*d, fmt.Sprintf("%s: kinds differ: sdk %s, ours %s", path, a.Type(), b.Type()))
+		return
+	}
+	if member, ok := unionMember(a.Type(), b.Type()); ok {
+		// An SDK union member (types.XMemberY{Value}) against our union
+		// struct, whose field Y holds the value and the others are unset.
+		for i := 0; i < b.NumField(); i++ {
+			sf := b.Type().Field(i)
+			if !sf.IsExported() {
+				continue
+			}
+			if strings.EqualFold(sf.Name, member) {
+				diff(a.Field(0), b.Field(i), path+"."+sf.Name, d)
+			} else if !b.Field(i).IsZero() {
+				*d = append(*d, fmt.Sprintf("%s.%s: set besides the union's member %s", path, sf.Name, member))
+			}
+		}
 		return
 	}
 	switch a.Kind() {
@@ -236,6 +321,24 @@ func diff(a, b reflect.Value, path string, d *[]string) {
 	}
 }
 
+// unionMember reports whether t is the SDK's member type of our union u,
+// a struct named UMemberY with the one field Value, and returns Y.
+func unionMember(t, u reflect.Type) (string, bool) {
+	if t.Kind() != reflect.Struct || u.Kind() != reflect.Struct || t.NumField() < 1 || t.Field(0).Name != "Value" {
+		return "", false
+	}
+	prefix := u.Name() + "Member"
+	if !strings.HasPrefix(t.Name(), prefix) || len(t.Name()) == len(prefix) {
+		return "", false
+	}
+	for j := 1; j < t.NumField(); j++ {
+		if t.Field(j).IsExported() {
+			return "", false
+		}
+	}
+	return t.Name()[len(prefix):], true
+}
+
 // fieldByName finds a field by exact name, else case-insensitively.
 func fieldByName(v reflect.Value, name string) reflect.Value {
 	if f := v.FieldByName(name); f.IsValid() {
@@ -244,9 +347,19 @@ func fieldByName(v reflect.Value, name string) reflect.Value {
 	return v.FieldByNameFunc(func(n string) bool { return strings.EqualFold(n, name) })
 }
 
-// Service describes a generated awsQuery package and its SDK client for
+// Service describes a generated package and its SDK client for
 // [RoundTripAll].
 type Service struct {
+	// Protocol is the package's protocol; the zero value means awsQuery.
+	Protocol awsproto.Protocol
+	// Route (restJson1) returns the name of the operation that serves a
+	// method and escaped path, and its labels: the package's LookupRoute.
+	Route func(method, escapedPath string) (op string, labels []string, ok bool)
+	// Unions lists the SDK's union member types (see [Filler.Unions]).
+	Unions []any
+	// TargetPrefix (awsJson), when set, is the X-Amz-Target prefix the
+	// SDK must send.
+	TargetPrefix string
 	// Handlers is a pointer to the package's Handlers struct; its fields
 	// give the operations and their input and output types.
 	Handlers any
@@ -269,8 +382,68 @@ func RoundTripAll(t *testing.T, s Service) {
 	var mu sync.Mutex
 	decoded := map[string]reflect.Value{}
 	sent := map[string]reflect.Value{}
+	record := func(op string, in, out reflect.Value) {
+		mu.Lock()
+		decoded[op], sent[op] = in, out
+		mu.Unlock()
+	}
+	newOutput := func(sf reflect.StructField) reflect.Value {
+		out := reflect.New(sf.Type.Out(0).Elem())
+		(&Filler{Text: s.Text}).Fill(out.Interface())
+		return out
+	}
+	// decodeErr checks the error of a decoder: filled values break the
+	// model's constraints, so validation errors are expected; only the
+	// decoding matters here.
+	decodeErr := func(op string, res []reflect.Value) {
+		err, _ := res[0].Interface().(error)
+		var ae *awsproto.Error
+		if err != nil && (!errors.As(err, &ae) || ae.Code == awsproto.CodeSerializationException) {
+			t.Errorf("%s: decoding what the SDK sent: %v", op, err)
+		}
+	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		meta := awsproto.ResponseMeta{RequestID: "req-1", XMLNamespace: s.Namespace}
+		switch s.Protocol {
+		case awsproto.JSON11, awsproto.RestJSON1:
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				_ = awsproto.WriteError(w, s.Protocol, awsproto.AsError(err), meta)
+				return
+			}
+			var op string
+			var labels []string
+			ok := false
+			if s.Protocol == awsproto.JSON11 {
+				var prefix string
+				prefix, op, ok = awsproto.SplitTarget(r.Header.Get(awsproto.HeaderTarget))
+				if s.TargetPrefix != "" && prefix != s.TargetPrefix {
+					t.Errorf("%s: the SDK sent the target prefix %s, want %s", op, prefix, s.TargetPrefix)
+				}
+			} else {
+				op, labels, ok = s.Route(r.Method, r.URL.EscapedPath())
+			}
+			sf, found := ht.FieldByName(op)
+			if !ok || !found {
+				_ = awsproto.WriteError(w, s.Protocol, awsproto.UnknownOperation("no operation for %s %s", r.Method, r.URL), meta)
+				return
+			}
+			in := reflect.New(sf.Type.In(1).Elem())
+			if s.Protocol == awsproto.JSON11 {
+				decodeErr(op, in.MethodByName("DecodeJSON").Call([]reflect.Value{reflect.ValueOf(body)}))
+			} else {
+				req := &awsproto.RESTRequest{Labels: labels, Query: r.URL.Query(), Header: r.Header, Body: body}
+				decodeErr(op, in.MethodByName("DecodeRESTJSON").Call([]reflect.Value{reflect.ValueOf(req)}))
+			}
+			out := newOutput(sf)
+			record(op, in, out)
+			if s.Protocol == awsproto.JSON11 {
+				_ = awsproto.WriteJSONResponse(w, out.Interface().(awsproto.JSONResponse), "req-1")
+			} else {
+				_ = awsproto.WriteRESTJSONResponse(w, out.Interface().(awsproto.RESTJSONResponse), "req-1")
+			}
+			return
+		}
 		v, err := awsproto.ReadQuery(r, 1<<20)
 		if err != nil {
 			_ = awsproto.WriteError(w, awsproto.Query, awsproto.AsError(err), meta)
@@ -286,11 +459,8 @@ func RoundTripAll(t *testing.T, s Service) {
 		// Filled values break the model's constraints; only the decoding
 		// matters here.
 		in.MethodByName("DecodeQuery").Call([]reflect.Value{reflect.ValueOf(v)})
-		out := reflect.New(sf.Type.Out(0).Elem())
-		(&Filler{Text: s.Text}).Fill(out.Interface())
-		mu.Lock()
-		decoded[action], sent[action] = in, out
-		mu.Unlock()
+		out := newOutput(sf)
+		record(action, in, out)
 		_ = awsproto.WriteQueryResponse(w, out.Interface().(awsproto.QueryResponse), "req-1")
 	}))
 	defer srv.Close()
@@ -304,7 +474,7 @@ func RoundTripAll(t *testing.T, s Service) {
 			continue
 		}
 		in := reflect.New(m.Type().In(1).Elem())
-		(&Filler{Text: s.Text}).Fill(in.Interface())
+		(&Filler{Text: s.Text, Unions: s.Unions}).Fill(in.Interface())
 		res := m.Call([]reflect.Value{ctx, in})
 		if err, _ := res[1].Interface().(error); err != nil {
 			t.Errorf("%s: %v", op, err)
@@ -313,6 +483,10 @@ func RoundTripAll(t *testing.T, s Service) {
 		mu.Lock()
 		dec, out := decoded[op], sent[op]
 		mu.Unlock()
+		if !dec.IsValid() {
+			t.Errorf("%s: the server did not see the call", op)
+			continue
+		}
 		report := func(what string, lines []string) {
 			for _, line := range lines {
 				if strings.Contains(line, OnlyIn) {
@@ -324,5 +498,62 @@ func RoundTripAll(t *testing.T, s Service) {
 		}
 		report("input", Diff(in.Interface(), dec.Interface()))
 		report("output", Diff(res[0].Interface(), out.Interface()))
+	}
+}
+
+// TestRequestID is the request id of the responses of the test handlers.
+const TestRequestID = "c6104cbe-af31-11e0-8154-cbc7ccf896c7"
+
+// JSONHandler answers awsJson requests with serve (a generated
+// Handlers.Serve) the way the server does: read the body, route by
+// X-Amz-Target, encode the output or the error.
+func JSONHandler(serve func(ctx context.Context, target string, body []byte) (awsproto.JSONResponse, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		meta := awsproto.ResponseMeta{RequestID: TestRequestID}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			_ = awsproto.WriteError(w, awsproto.JSON11, awsproto.AsError(err), meta)
+			return
+		}
+		resp, err := serve(r.Context(), r.Header.Get(awsproto.HeaderTarget), body)
+		if err != nil {
+			_ = awsproto.WriteError(w, awsproto.JSON11, awsproto.AsError(err), meta)
+			return
+		}
+		_ = awsproto.WriteJSONResponse(w, resp, TestRequestID)
+	})
+}
+
+// RESTJSONHandler answers restJson1 requests with serve (a generated
+// Handlers.Serve) the way the server does.
+func RESTJSONHandler(serve func(ctx context.Context, r *http.Request, body []byte) (awsproto.RESTJSONResponse, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		meta := awsproto.ResponseMeta{RequestID: TestRequestID}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			_ = awsproto.WriteError(w, awsproto.RestJSON1, awsproto.AsError(err), meta)
+			return
+		}
+		resp, err := serve(r.Context(), r, body)
+		if err != nil {
+			_ = awsproto.WriteError(w, awsproto.RestJSON1, awsproto.AsError(err), meta)
+			return
+		}
+		_ = awsproto.WriteRESTJSONResponse(w, resp, TestRequestID)
+	})
+}
+
+// StubHandlers sets every nil function of *handlers (a generated Handlers
+// struct) to one that returns an empty output, for fuzzing Serve.
+func StubHandlers(handlers any) {
+	hv := reflect.ValueOf(handlers).Elem()
+	for i := 0; i < hv.NumField(); i++ {
+		ft := hv.Field(i).Type()
+		if !hv.Field(i).IsNil() {
+			continue
+		}
+		hv.Field(i).Set(reflect.MakeFunc(ft, func([]reflect.Value) []reflect.Value {
+			return []reflect.Value{reflect.New(ft.Out(0).Elem()), reflect.Zero(ft.Out(1))}
+		}))
 	}
 }
