@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -69,6 +70,7 @@ CLEANROOM_MASTER_KEY (32 bytes, base64) or DIR/master.key (created on first star
 	f.StringVar(&cfg.TLSCert, "tls-cert", "", "TLS certificate file (PEM): serve HTTPS")
 	f.StringVar(&cfg.TLSKey, "tls-key", "", "TLS private key file (PEM)")
 	f.StringArrayVar(&oidcJWKS, "oidc-jwks", nil, "ISSUER=FILE: verify web identity tokens of the OIDC issuer (https://host/path) with the JWKS in FILE instead of fetching its keys (repeatable)")
+	f.DurationVar(&cfg.AuditRetention, "audit-retention", 90*24*time.Hour, "how long audit events are kept (CloudTrail's event history: 90 days)")
 	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
 	f.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	return cmd

@@ -19,7 +19,9 @@ package secretbox
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -44,6 +46,9 @@ var ErrDecrypt = errors.New("secretbox: cannot decrypt: wrong key, or the data w
 // Box seals and opens values with one key. It is safe for concurrent use.
 type Box struct {
 	aead cipher.AEAD
+	// derive is a key for DeriveKey, itself derived from the master key so
+	// that the master key is used for nothing but sealing.
+	derive []byte
 }
 
 // New returns a Box for key, which must be KeySize bytes.
@@ -59,7 +64,18 @@ func New(key []byte) (*Box, error) {
 	if err != nil {
 		return nil, fmt.Errorf("secretbox: %w", err)
 	}
-	return &Box{aead: aead}, nil
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("cleanroom secretbox: derivation key"))
+	return &Box{aead: aead, derive: m.Sum(nil)}, nil
+}
+
+// DeriveKey returns a 32-byte key for another use of the master key (for
+// example the MAC of pagination tokens), the same on every node that shares
+// the master key: HMAC-SHA256 keyed by a derivation key, over label.
+func (b *Box) DeriveKey(label string) []byte {
+	m := hmac.New(sha256.New, b.derive)
+	m.Write([]byte(label))
+	return m.Sum(nil)
 }
 
 // aad is the additional data given to GCM: the version byte, then the

@@ -467,3 +467,21 @@ func BenchmarkOpen(b *testing.B) {
 		}
 	}
 }
+
+// TestDeriveKey: derived keys depend on the master key and the label, and are
+// stable for both.
+func TestDeriveKey(t *testing.T) {
+	k1, k2 := bytes.Repeat([]byte{1}, KeySize), bytes.Repeat([]byte{2}, KeySize)
+	b1, _ := New(k1)
+	b1again, _ := New(k1)
+	b2, _ := New(k2)
+	if !bytes.Equal(b1.DeriveKey("a"), b1again.DeriveKey("a")) {
+		t.Error("the same master key and label gave different keys")
+	}
+	if bytes.Equal(b1.DeriveKey("a"), b1.DeriveKey("b")) || bytes.Equal(b1.DeriveKey("a"), b2.DeriveKey("a")) {
+		t.Error("derived keys do not depend on label and master key")
+	}
+	if len(b1.DeriveKey("a")) != 32 || bytes.Equal(b1.DeriveKey("a"), k1) {
+		t.Error("a derived key is not a fresh 32-byte key")
+	}
+}

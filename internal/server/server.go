@@ -56,6 +56,9 @@ type Config struct {
 	// a listed issuer with those keys instead of fetching the issuer's
 	// (for use offline). Other issuers' keys are fetched through discovery.
 	OIDCKeySets map[string]string
+	// AuditRetention is how long audit events are kept; default 90 days
+	// (CloudTrail's event history).
+	AuditRetention time.Duration
 }
 
 func (c *Config) defaults() {
@@ -64,6 +67,9 @@ func (c *Config) defaults() {
 	}
 	if c.Region == "" {
 		c.Region = "us-east-1"
+	}
+	if c.AuditRetention == 0 {
+		c.AuditRetention = 90 * 24 * time.Hour
 	}
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = 10 << 20
@@ -96,6 +102,7 @@ type Server struct {
 	registry *prometheus.Registry
 	audit    *audit.Builder
 	recorder *audit.Recorder
+	trail    *audit.Trail
 
 	api *api // the AWS services
 
@@ -134,6 +141,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	// in its own transaction): an acknowledged read does not wait for an
 	// fsync, and a crash may lose the last 50 ms of them.
 	s.recorder = audit.NewRecorder(audit.RecorderOptions{Store: s.store, Logger: cfg.Logger})
+	s.trail = audit.NewTrail(audit.TrailOptions{Store: s.store, Now: cfg.Now, Retention: cfg.AuditRetention,
+		TokenKey: s.box.DeriveKey("cleanroom/cloudtrail/next-token")})
 	if err := s.checkKey(ctx); err != nil {
 		s.store.Close()
 		return nil, err
@@ -226,6 +235,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- s.httpServer.Serve(ln) }()
+	go s.pruneEvents(ctx)
 	s.log.Info("serving", "endpoint", s.EndpointURL(), "managementAccount", s.boot.ManagementAccount, "data", s.cfg.DataDir)
 	select {
 	case err := <-errc:
@@ -237,6 +247,27 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	err := s.httpServer.Shutdown(sctx)
 	<-errc
 	return err
+}
+
+// pruneEvents deletes the audit events past their retention at start and
+// then every hour, until ctx is done.
+func (s *Server) pruneEvents(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := s.trail.Prune(ctx, s.store); err != nil {
+			if ctx.Err() == nil {
+				s.log.Warn("pruning audit events", "err", err)
+			}
+		} else if n > 0 {
+			s.log.Info("pruned audit events past their retention", "deleted", n, "retention", s.cfg.AuditRetention)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Close flushes the audit events not yet stored and releases the store.

@@ -99,6 +99,9 @@ type Store interface {
 	AppendEvents(ctx context.Context, events []Event) error
 	// Events returns one account's audit events, newest first.
 	Events(ctx context.Context, q EventQuery) ([]Event, error)
+	// DeleteEventsBefore deletes every account's events older than before
+	// (events past their retention) and returns how many it deleted.
+	DeleteEventsBefore(ctx context.Context, before time.Time) (int64, error)
 	// Generation is a counter that grows with every committed Update, on
 	// any node: caches compare it to know whether they are stale.
 	Generation(ctx context.Context) (int64, error)

@@ -167,6 +167,30 @@ func (m *MemStore) AppendEvents(ctx context.Context, events []store.Event) error
 	return nil
 }
 
+// DeleteEventsBefore deletes every account's events older than before.
+func (m *MemStore) DeleteEventsBefore(ctx context.Context, before time.Time) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return 0, store.ErrClosed
+	}
+	var n int64
+	kept := m.events[:0]
+	for _, me := range m.events {
+		if me.e.Time.Before(before) {
+			delete(m.ids[me.e.Account], me.e.ID)
+			n++
+			continue
+		}
+		kept = append(kept, me)
+	}
+	m.events = kept
+	return n, nil
+}
+
 // Events returns one account's events, newest first (equal times: the last
 // appended first), filtered as q says.
 func (m *MemStore) Events(ctx context.Context, q store.EventQuery) ([]store.Event, error) {

@@ -400,6 +400,25 @@ func (s *Store) updateOnce(ctx context.Context, w *conn, fn func(store.Tx) error
 	return nil
 }
 
+// DeleteEventsBefore deletes every account's events older than before, with
+// their resources (ON DELETE CASCADE), in one transaction.
+func (s *Store) DeleteEventsBefore(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := s.Update(ctx, func(stx store.Tx) error {
+		t, ok := stx.(*tx)
+		if !ok {
+			return fmt.Errorf("sqlite: unexpected transaction type %T", stx)
+		}
+		res, err := t.c.c.ExecContext(ctx, `DELETE FROM events WHERE time < ?`, before.UnixMicro())
+		if err != nil {
+			return fmt.Errorf("sqlite: deleting events: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}
+
 // AppendEvents stores events in one transaction, durably when it returns
 // nil. An event whose ID its account already holds fails the whole batch
 // with store.ErrExists.

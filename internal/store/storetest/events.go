@@ -383,3 +383,33 @@ func describe(q store.EventQuery) string {
 	b.WriteString("}")
 	return b.String()
 }
+
+// testEventsDeleteBefore: retention deletes the events of every account that
+// are strictly older than the bound, and nothing else.
+func testEventsDeleteBefore(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	var evs []store.Event
+	for i := range 6 {
+		acct := []string{"111111111111", "222222222222"}[i%2]
+		evs = append(evs, event(acct, fmt.Sprintf("e%d", i), t0.Add(time.Duration(i)*time.Hour)))
+	}
+	evs[0].Resources = []store.EventResource{{Type: "AWS::IAM::User", Name: "alice"}}
+	if err := s.AppendEvents(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.DeleteEventsBefore(ctx, t0.Add(2*time.Hour))
+	if err != nil || n != 2 {
+		t.Fatalf("DeleteEventsBefore = %d, %v; want 2 (e0, e1)", n, err)
+	}
+	for acct, want := range map[string][]string{"111111111111": {"e4", "e2"}, "222222222222": {"e5", "e3"}} {
+		if got := eventIDs(events(t, s, store.EventQuery{Account: acct})); !slices.Equal(got, want) {
+			t.Errorf("%s after deletion: %v, want %v", acct, got, want)
+		}
+	}
+	if got := events(t, s, store.EventQuery{Account: "111111111111", ResourceType: "AWS::IAM::User"}); len(got) != 0 {
+		t.Errorf("a deleted event's resources still match: %v", eventIDs(got))
+	}
+	if n, err := s.DeleteEventsBefore(ctx, t0); err != nil || n != 0 {
+		t.Fatalf("DeleteEventsBefore with nothing older = %d, %v", n, err)
+	}
+}

@@ -79,6 +79,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"EventsPaginate", testEventsPaginate},
 		{"EventsDuplicateID", testEventsDuplicateID},
 		{"EventsBeforeUnknown", testEventsBeforeUnknown},
+		{"EventsDeleteBefore", testEventsDeleteBefore},
 		{"Generation", testGeneration},
 		{"ConcurrentQuota", testConcurrentQuota},
 		{"ConcurrentCounter", testConcurrentCounter},
