@@ -64,6 +64,8 @@ type service struct {
 	serve func(ctx context.Context, c *call) error
 	// known reports whether op is an operation of the service.
 	known func(op string) bool
+	// targetPrefix is the X-Amz-Target prefix of an awsJson service.
+	targetPrefix string
 	// unsigned reports whether an operation may be called without a
 	// signature (sts:AssumeRoleWithWebIdentity and AssumeRoleWithSAML).
 	unsigned func(op string) bool
@@ -179,23 +181,39 @@ func (s *Server) serveUnsigned(ctx context.Context, c *call) error {
 }
 
 // decode reads the operation name (and for awsQuery the parameters) so that
-// errors before authentication can name it.
+// errors before authentication can name it: the Action parameter of
+// awsQuery, the operation after the dot of awsJson's X-Amz-Target.
 func (svc *service) decode(c *call) error {
-	if svc.proto != awsproto.Query {
-		return nil
+	switch svc.proto {
+	case awsproto.Query:
+		params, err := awsproto.ParseQuery(c.r.URL.RawQuery, c.body)
+		if err != nil {
+			return err
+		}
+		c.params = params
+		c.op = params.Get("Action")
+	case awsproto.JSON11:
+		target := c.r.Header.Get("X-Amz-Target")
+		if i := strings.LastIndexByte(target, '.'); i >= 0 {
+			c.op = target[i+1:]
+		}
 	}
-	params, err := awsproto.ParseQuery(c.r.URL.RawQuery, c.body)
-	if err != nil {
-		return err
-	}
-	c.params = params
-	c.op = params.Get("Action")
 	return nil
 }
 
 // guessService finds the service of a request without a usable signature by
-// its protocol's marks: an awsQuery Action names an STS or IAM operation.
+// its protocol's marks: an awsJson X-Amz-Target names its service, an
+// awsQuery Action an STS or IAM operation.
 func (s *Server) guessService(r *http.Request, body []byte) *service {
+	if target := r.Header.Get("X-Amz-Target"); target != "" {
+		prefix, _, _ := strings.Cut(target, ".")
+		for _, svc := range s.api.services {
+			if svc.targetPrefix != "" && svc.targetPrefix == prefix {
+				return svc
+			}
+		}
+		return nil
+	}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") || r.URL.Query().Has("Action") {
 		action := r.URL.Query().Get("Action")
 		if action == "" && body != nil {
