@@ -101,8 +101,8 @@ func newAPI(s *Server) (*api, error) {
 				return s.event(ctx, "iam.amazonaws.com", op, request, result)
 			}
 		}})
-	stsHandlers := stsapi.Handlers(a.sts, func(ctx context.Context, op string, req, resp any) store.Event {
-		return s.event(ctx, "sts.amazonaws.com", op, req, resp)
+	stsHandlers := stsapi.Handlers(a.sts, func(ctx context.Context, op string, req, resp any, others ...string) []store.Event {
+		return s.events(ctx, "sts.amazonaws.com", op, req, resp, others...)
 	})
 	a.services = map[string]*service{
 		"iam": {

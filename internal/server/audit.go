@@ -36,6 +36,20 @@ func auditRequest(ctx context.Context, rid string, tlsState *tls.ConnectionState
 // event builds the audit event of a write by the caller in ctx; the domain
 // packages append it in the write's transaction.
 func (s *Server) event(ctx context.Context, source, name string, request, response any) store.Event {
+	return s.audit.Event(s.writeCall(ctx, source, name, request, response))
+}
+
+// events builds the events of a write recorded in the caller's account and
+// in others (a cross-account AssumeRole), which share a sharedEventID.
+func (s *Server) events(ctx context.Context, source, name string, request, response any, others ...string) []store.Event {
+	call := s.writeCall(ctx, source, name, request, response)
+	if len(others) == 0 {
+		return []store.Event{s.audit.Event(call)}
+	}
+	return s.audit.ForAccounts(call, others...)
+}
+
+func (s *Server) writeCall(ctx context.Context, source, name string, request, response any) audit.Call {
 	if m, ok := ctx.Value(auditMarkKey{}).(*auditMark); ok {
 		m.done = true
 	}
@@ -44,10 +58,10 @@ func (s *Server) event(ctx context.Context, source, name string, request, respon
 	if c != nil {
 		req = auditRequest(ctx, c.rid, c.r.TLS)
 	}
-	return s.audit.Event(audit.Call{
+	return audit.Call{
 		Caller: identity.FromContext(ctx), Request: req, Source: source, Operation: name,
 		RequestParameters: request, ResponseElements: response,
-	})
+	}
 }
 
 // recordCall records the event of a call that did not record one in a

@@ -43,7 +43,7 @@ type GetSessionTokenInput struct {
 
 // GetSessionToken issues temporary credentials for an IAM user or an account
 // root user. It needs no permission; session credentials may not call it.
-func (s *Service) GetSessionToken(ctx context.Context, caller *identity.Caller, in GetSessionTokenInput, ev func(*Credentials) store.Event) (*Credentials, error) {
+func (s *Service) GetSessionToken(ctx context.Context, caller *identity.Caller, in GetSessionTokenInput, ev func(*Credentials) []store.Event) (*Credentials, error) {
 	if caller.Temporary || (caller.Type != identity.IAMUser && caller.Type != identity.Root) {
 		return nil, errorf("AccessDenied", "Cannot call GetSessionToken with session credentials")
 	}
@@ -138,7 +138,12 @@ func parseRoleARN(arn string) (account, path, name string, ok bool) {
 // must allow sts:AssumeRole on the role (and sts:TagSession with session
 // tags, sts:SetSourceIdentity with a source identity), and the role's trust
 // policy must allow the caller, in any account.
-func (s *Service) AssumeRole(ctx context.Context, caller *identity.Caller, in AssumeRoleInput, ev func(*Credentials) store.Event) (*AssumeRoleOutput, error) {
+//
+// ev gives the call's audit events; a role of another account is given as
+// the second argument, so that the call is recorded in both accounts
+// (CloudTrail delivers a cross-account AssumeRole to the caller's and the
+// role's account, with one sharedEventID).
+func (s *Service) AssumeRole(ctx context.Context, caller *identity.Caller, in AssumeRoleInput, ev func(cr *Credentials, roleAccount string) []store.Event) (*AssumeRoleOutput, error) {
 	denied := func() error {
 		return access.Deny("sts:AssumeRole", in.RoleARN, "User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller.ARN, in.RoleARN)
 	}
@@ -278,7 +283,15 @@ func (s *Service) AssumeRole(ctx context.Context, caller *identity.Caller, in As
 	if mfa {
 		c.MFAAuthTime = s.opt.Now().UTC()
 	}
-	creds, err := s.issue(ctx, c, d, ev)
+	var record func(*Credentials) []store.Event
+	if ev != nil {
+		roleAccount := ""
+		if role.Account != caller.Account {
+			roleAccount = role.Account
+		}
+		record = func(cr *Credentials) []store.Event { return ev(cr, roleAccount) }
+	}
+	creds, err := s.issue(ctx, c, d, record)
 	if err != nil {
 		return nil, err
 	}

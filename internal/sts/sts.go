@@ -193,7 +193,9 @@ func (s *Service) remember(sess *Session) {
 }
 
 // issue creates and stores a session for caller, lasting d, recording ev.
-func (s *Service) issue(ctx context.Context, caller *identity.Caller, d time.Duration, ev func(*Credentials) store.Event) (*Credentials, error) {
+// ev gives the audit events of the issue, appended with the session: one
+// per account the call is recorded in.
+func (s *Service) issue(ctx context.Context, caller *identity.Caller, d time.Duration, ev func(*Credentials) []store.Event) (*Credentials, error) {
 	akid, err := awsid.AccessKeyID(s.opt.Rand, awsid.PrefixTempAccessKey)
 	if err != nil {
 		return nil, err
@@ -228,7 +230,11 @@ func (s *Service) issue(ctx context.Context, caller *identity.Caller, d time.Dur
 			return err
 		}
 		if ev != nil {
-			return tx.Append(ctx, ev(creds))
+			for _, e := range ev(creds) {
+				if err := tx.Append(ctx, e); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})

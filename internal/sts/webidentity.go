@@ -84,7 +84,7 @@ type AssumeRoleWithWebIdentityOutput struct {
 // WebIdentityEvent builds the audit event of a web identity session: web is
 // the caller as CloudTrail records it (type WebIdentityUser), out the
 // answer.
-type WebIdentityEvent func(web *identity.Caller, out *AssumeRoleWithWebIdentityOutput) store.Event
+type WebIdentityEvent func(web *identity.Caller, out *AssumeRoleWithWebIdentityOutput) []store.Event
 
 // AssumeRoleWithWebIdentity issues a role session for the holder of an
 // OpenID Connect ID token. The call is unsigned: the token is the caller's
@@ -244,9 +244,9 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in AssumeRoleWi
 	if in.Policy != nil || len(in.PolicyARNs) > 0 || len(tags) > 0 {
 		out.PackedPolicySize = &packed
 	}
-	var record func(*Credentials) store.Event
+	var record func(*Credentials) []store.Event
 	if ev != nil {
-		record = func(cr *Credentials) store.Event {
+		record = func(cr *Credentials) []store.Event {
 			o := *out
 			o.Credentials = cr
 			return ev(web, &o)

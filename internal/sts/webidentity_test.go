@@ -460,12 +460,12 @@ func TestAssumeRoleWithWebIdentity(t *testing.T) {
 				tc.in(&in)
 			}
 			var web *identity.Caller
-			out, err := h.svc.AssumeRoleWithWebIdentity(context.Background(), in, func(w *identity.Caller, o *AssumeRoleWithWebIdentityOutput) store.Event {
+			out, err := h.svc.AssumeRoleWithWebIdentity(context.Background(), in, func(w *identity.Caller, o *AssumeRoleWithWebIdentityOutput) []store.Event {
 				web = w
 				if o.Credentials == nil || o.AssumedRoleARN == "" {
 					t.Errorf("audited output %+v", o)
 				}
-				return store.Event{ID: "ev-" + o.Credentials.AccessKeyID, Account: w.Account, Time: testNow, Source: "sts.amazonaws.com", Name: "AssumeRoleWithWebIdentity"}
+				return []store.Event{{ID: "ev-" + o.Credentials.AccessKeyID, Account: w.Account, Time: testNow, Source: "sts.amazonaws.com", Name: "AssumeRoleWithWebIdentity"}}
 			})
 			code, msg := codeOf(err)
 			if code != tc.code || msg != tc.msg {

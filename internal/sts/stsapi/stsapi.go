@@ -15,9 +15,11 @@ import (
 	"github.com/cleanroom-dev/cleanroom/internal/wire/stswire"
 )
 
-// Auditor builds the audit event of an STS operation once its result is
+// Auditor builds the audit events of an STS operation once its result is
 // known; responseElements are the operation's result with secrets removed.
-type Auditor func(ctx context.Context, operation string, requestParameters, responseElements any) store.Event
+// otherAccounts are accounts besides the caller's that the call is recorded
+// in (the role's account of a cross-account AssumeRole).
+type Auditor func(ctx context.Context, operation string, requestParameters, responseElements any, otherAccounts ...string) []store.Event
 
 // Handlers returns the STS operations cleanroom serves.
 func Handlers(svc *sts.Service, audit Auditor) *stswire.Handlers {
@@ -31,7 +33,7 @@ func Handlers(svc *sts.Service, audit Auditor) *stswire.Handlers {
 			c := identity.FromContext(ctx)
 			creds, err := svc.GetSessionToken(ctx, c, sts.GetSessionTokenInput{
 				DurationSeconds: in.DurationSeconds, SerialNumber: deref(in.SerialNumber), TokenCode: deref(in.TokenCode),
-			}, func(cr *sts.Credentials) store.Event {
+			}, func(cr *sts.Credentials) []store.Event {
 				return audit(ctx, "GetSessionToken", requestParams(in.DurationSeconds, in.SerialNumber),
 					map[string]any{"credentials": redacted(cr)})
 			})
@@ -55,13 +57,16 @@ func Handlers(svc *sts.Service, audit Auditor) *stswire.Handlers {
 			for _, t := range in.Tags {
 				req.Tags = append(req.Tags, sts.Tag{Key: t.Key, Value: t.Value})
 			}
-			out, err := svc.AssumeRole(ctx, c, req, func(cr *sts.Credentials) store.Event {
+			out, err := svc.AssumeRole(ctx, c, req, func(cr *sts.Credentials, roleAccount string) []store.Event {
 				params := map[string]any{"roleArn": in.RoleArn, "roleSessionName": in.RoleSessionName}
 				if in.ExternalId != nil {
 					params["externalId"] = *in.ExternalId
 				}
 				if in.DurationSeconds != nil {
 					params["durationSeconds"] = *in.DurationSeconds
+				}
+				if roleAccount != "" {
+					return audit(ctx, "AssumeRole", params, map[string]any{"credentials": redacted(cr)}, roleAccount)
 				}
 				return audit(ctx, "AssumeRole", params, map[string]any{"credentials": redacted(cr)})
 			})
@@ -98,7 +103,7 @@ func assumeRoleWithWebIdentity(ctx context.Context, svc *sts.Service, audit Audi
 			req.PolicyARNs = append(req.PolicyARNs, *p.Arn)
 		}
 	}
-	out, err := svc.AssumeRoleWithWebIdentity(ctx, req, func(web *identity.Caller, o *sts.AssumeRoleWithWebIdentityOutput) store.Event {
+	out, err := svc.AssumeRoleWithWebIdentity(ctx, req, func(web *identity.Caller, o *sts.AssumeRoleWithWebIdentityOutput) []store.Event {
 		params := map[string]any{"roleArn": in.RoleArn, "roleSessionName": in.RoleSessionName}
 		if in.DurationSeconds != nil {
 			params["durationSeconds"] = *in.DurationSeconds
