@@ -192,6 +192,10 @@ func (s *Server) checkKey(ctx context.Context) error {
 	return nil
 }
 
+// FlushAudit stores the audit events of reads and refusals still batched in
+// memory (they are otherwise stored within 50 ms).
+func (s *Server) FlushAudit(ctx context.Context) error { return s.recorder.Flush(ctx) }
+
 // ManagementAccount returns the id of the account made at first start.
 func (s *Server) ManagementAccount() string { return s.boot.ManagementAccount }
 
