@@ -17,6 +17,8 @@ package wire
 //go:generate go run ./gen -model models/iam-2010-05-08.json -pkg iamwire -out iamwire
 //go:generate go run ./gen -model models/organizations-2016-11-28.json -pkg orgswire -out orgswire
 //go:generate go run ./gen -model models/cloudtrail-2013-11-01.json -pkg cloudtrailwire -out cloudtrailwire
+//go:generate go run ./gen -model models/cleanrooms-2022-02-17.json -pkg cleanroomswire -out cleanroomswire
+//go:generate go run ./gen -model models/cleanroomsml-2023-09-06.json -pkg cleanroomsmlwire -out cleanroomsmlwire
 
 // A synthetic model with the query features that IAM and STS do not use
 // (maps, flattened lists, locationName, longs, doubles, blobs), to test

@@ -58,6 +58,8 @@ func TestGeneratedUpToDate(t *testing.T) {
 		{"models/iam-2010-05-08.json", "iamwire"},
 		{"models/organizations-2016-11-28.json", "orgswire"},
 		{"models/cloudtrail-2013-11-01.json", "cloudtrailwire"},
+		{"models/cleanrooms-2022-02-17.json", "cleanroomswire"},
+		{"models/cleanroomsml-2023-09-06.json", "cleanroomsmlwire"},
 		{"gen/testdata/synth-2020-01-01.json", "gen/synthwire"},
 	} {
 		out := t.TempDir()

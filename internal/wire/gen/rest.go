@@ -67,9 +67,10 @@ func (g *generator) restParse(b *buf, ref shapeRef, raw, location, name string) 
 		g.unsupported = append(g.unsupported, ref.Shape+": "+s.Type+" bound to "+location)
 		return
 	}
+	where := map[string]string{"uri": "label", "querystring": "query parameter", "header": "header"}[location]
 	b.p("v, ok := %s", parse)
 	b.p("if !ok {")
-	b.p("return awsproto.BindingError(%q, %q, %q)", location, name, want)
+	b.p("return awsproto.BindingError(%q, %q, %q)", where, name, want)
 	b.p("}")
 }
 
@@ -125,7 +126,7 @@ func (g *generator) restDecodeEntry(b *buf, op, t, shape string) {
 				}
 				b.p("if %d < len(r.Labels) {", idx)
 				b.p("raw := r.Labels[%d]", idx)
-				g.restParse(b, mb.Ref, "raw", "label", wire)
+				g.restParse(b, mb.Ref, "raw", "uri", wire)
 				set("v")
 				check()
 				b.p("} else {")

@@ -371,17 +371,26 @@ type Service struct {
 	Text string
 }
 
-// RoundTripAll calls every operation of s through the SDK client with a
-// filled input and checks that the generated DecodeQuery reads what the SDK
-// sent; the server answers with a filled generated output and the test
-// checks that the SDK reads what EncodeQueryXML wrote. Operations that the
-// SDK client does not have are logged and skipped.
-func RoundTripAll(t *testing.T, s Service) {
-	t.Helper()
+// recorder is a test server that decodes every call with the generated
+// decoders and answers with a filled output, keeping both by operation.
+type recorder struct {
+	srv     *httptest.Server
+	mu      sync.Mutex
+	decoded map[string]reflect.Value
+	sent    map[string]reflect.Value
+}
+
+func (rec *recorder) get(op string) (in, out reflect.Value) {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return rec.decoded[op], rec.sent[op]
+}
+
+func newRecorder(t *testing.T, s Service) *recorder {
 	ht := reflect.TypeOf(s.Handlers).Elem()
-	var mu sync.Mutex
-	decoded := map[string]reflect.Value{}
-	sent := map[string]reflect.Value{}
+	rec := &recorder{decoded: map[string]reflect.Value{}, sent: map[string]reflect.Value{}}
+	var mu = &rec.mu
+	decoded, sent := rec.decoded, rec.sent
 	record := func(op string, in, out reflect.Value) {
 		mu.Lock()
 		decoded[op], sent[op] = in, out
@@ -463,6 +472,20 @@ func RoundTripAll(t *testing.T, s Service) {
 		record(action, in, out)
 		_ = awsproto.WriteQueryResponse(w, out.Interface().(awsproto.QueryResponse), "req-1")
 	}))
+	rec.srv = srv
+	return rec
+}
+
+// RoundTripAll calls every operation of s through the SDK client with a
+// filled input and checks that the generated DecodeQuery reads what the SDK
+// sent; the server answers with a filled generated output and the test
+// checks that the SDK reads what EncodeQueryXML wrote. Operations that the
+// SDK client does not have are logged and skipped.
+func RoundTripAll(t *testing.T, s Service) {
+	t.Helper()
+	ht := reflect.TypeOf(s.Handlers).Elem()
+	rec := newRecorder(t, s)
+	srv := rec.srv
 	defer srv.Close()
 	client := reflect.ValueOf(s.NewClient(srv.URL))
 	ctx := reflect.ValueOf(context.Background())
@@ -480,9 +503,7 @@ func RoundTripAll(t *testing.T, s Service) {
 			t.Errorf("%s: %v", op, err)
 			continue
 		}
-		mu.Lock()
-		dec, out := decoded[op], sent[op]
-		mu.Unlock()
+		dec, out := rec.get(op)
 		if !dec.IsValid() {
 			t.Errorf("%s: the server did not see the call", op)
 			continue
