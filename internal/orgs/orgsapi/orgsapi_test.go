@@ -144,7 +144,9 @@ func TestOUsAndTheTree(t *testing.T) {
 	ctx := f.ctx
 	orgID, rootID := f.withOrg()
 	member := f.createAccount("Dev", "dev@example.com")
-	arn := func(kind, id string) string { return "arn:aws:organizations::" + f.mgmt + ":" + kind + "/" + orgID + "/" + id }
+	arn := func(kind, id string) string {
+		return "arn:aws:organizations::" + f.mgmt + ":" + kind + "/" + orgID + "/" + id
+	}
 
 	ou, err := f.client.CreateOrganizationalUnit(ctx, &organizations.CreateOrganizationalUnitInput{
 		ParentId: aws.String(rootID), Name: aws.String("Engineering"),
