@@ -10,9 +10,14 @@
 //     [Params]) and the constraint checks that generated decoders call
 //     ([Validation]);
 //   - a fast, reflection-free XML writer for responses ([XMLWriter]) and the
-//     awsQuery response envelope ([WriteQueryResponse]).
+//     awsQuery response envelope ([WriteQueryResponse]);
+//   - for the JSON protocols, a reflection-free JSON writer ([JSONWriter]),
+//     a token-level JSON reader for generated decoders ([JSONDecoder]), the
+//     awsJson envelope ([WriteJSONResponse], [SplitTarget],
+//     [UnknownOperation]) and restJson1's routing and bindings
+//     ([RESTRouter], [RESTRequest], [WriteRESTJSONResponse], [NoRoute]).
 //
-// The generated packages under internal/wire (iamwire, stswire) build on
-// these primitives; a JSON writer for awsJson1_1 and restJson1 will sit next
-// to the XML one.
+// The generated packages under internal/wire (iamwire, stswire, orgswire,
+// cloudtrailwire, cleanroomswire, cleanroomsmlwire) build on these
+// primitives.
 package awsproto

@@ -24,3 +24,8 @@ package wire
 // (maps, flattened lists, locationName, longs, doubles, blobs), to test
 // the generator.
 //go:generate go run ./gen -model gen/testdata/synth-2020-01-01.json -pkg synthwire -out gen/synthwire
+
+// A synthetic restJson1 model with the HTTP bindings that Clean Rooms and
+// Clean Rooms ML do not use (headers, greedy labels, payloads, statusCode,
+// documents, timestamp formats).
+//go:generate go run ./gen -model gen/testdata/synthrest-2020-01-01.json -pkg synthrestwire -out gen/synthrestwire

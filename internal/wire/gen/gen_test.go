@@ -61,6 +61,7 @@ func TestGeneratedUpToDate(t *testing.T) {
 		{"models/cleanrooms-2022-02-17.json", "cleanroomswire"},
 		{"models/cleanroomsml-2023-09-06.json", "cleanroomsmlwire"},
 		{"gen/testdata/synth-2020-01-01.json", "gen/synthwire"},
+		{"gen/testdata/synthrest-2020-01-01.json", "gen/synthrestwire"},
 	} {
 		out := t.TempDir()
 		if err := run(s.model, filepath.Base(s.pkg), out); err != nil {
@@ -93,5 +94,32 @@ func TestRefusesUnsupportedTraits(t *testing.T) {
 	_, err = newGenerator(m, "x", "x.json")
 	if err == nil || !strings.Contains(err.Error(), "timestampFormat unixTimestamp") || !strings.Contains(err.Error(), "xmlAttribute") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// The JSON protocols refuse what the generator does not implement: maps
+// bound to headers (prefix headers), jsonvalue members, query traits.
+func TestRefusesUnsupportedJSONTraits(t *testing.T) {
+	m, err := loadModel("testdata/synthrest-2020-01-01.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Shapes["PutObjectRequest"].Members[2].Ref.Shape = "ValuesMap" // Tags, bound to the query string
+	g, err := newGenerator(m, "x", "x.json")
+	if err == nil {
+		_, err = g.generate()
+	}
+	if err == nil || !strings.Contains(err.Error(), "map bound to querystring") {
+		t.Errorf("map in the query string: err = %v", err)
+	}
+	m, _ = loadModel("testdata/synthrest-2020-01-01.json")
+	m.Shapes["Info"].Members[0].Ref.JSONValue = true
+	if _, err := newGenerator(m, "x", "x.json"); err == nil || !strings.Contains(err.Error(), "jsonvalue") {
+		t.Errorf("jsonvalue: err = %v", err)
+	}
+	m, _ = loadModel("testdata/synth-2020-01-01.json")
+	m.Shapes["Time"].TimestampFormat = "rfc822"
+	if _, err := newGenerator(m, "x", "x.json"); err == nil {
+		t.Error("awsQuery accepted timestampFormat rfc822")
 	}
 }
