@@ -138,6 +138,9 @@ func newAPI(s *Server) (*api, error) {
 			},
 		},
 	}
+	for name, svc := range a.jsonServices() {
+		a.services[name] = svc
+	}
 	return a, nil
 }
 
