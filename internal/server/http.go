@@ -149,6 +149,10 @@ func (s *Server) serveAWS(ctx context.Context, c *call) error {
 		Time:            c.start,
 		UserAgent:       r.UserAgent(),
 	})
+	// The event of a read, a refusal or a failed write is recorded after
+	// the call, from this context: its source address, user agent and
+	// region.
+	c.actx = ctx
 	s.api.noteKeyUse(ctx, caller, res.Region, c.svc.name)
 	if c.svc.proto == awsproto.Query && c.op == "" {
 		// Checked once the caller is known, where an unknown Action is
