@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"crypto/tls"
+	"strings"
 
 	"github.com/cleanroom-dev/cleanroom/internal/access"
 	"github.com/cleanroom-dev/cleanroom/internal/audit"
@@ -60,8 +61,61 @@ func (s *Server) writeCall(ctx context.Context, source, name string, request, re
 	}
 	return audit.Call{
 		Caller: identity.FromContext(ctx), Request: req, Source: source, Operation: name,
-		RequestParameters: request, ResponseElements: response,
+		RequestParameters: recordValue(request), ResponseElements: recordValue(response),
 	}
+}
+
+// recordValue is v as a record's requestParameters or responseElements
+// hold it: secrets removed (audit.Redact), members named in lower camel
+// case and members without a value left out, as CloudTrail names and omits
+// them ({"userName": "Bob"} for CreateUser's UserName, "CloudTrail log file
+// examples",
+// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-examples.html).
+// The handlers pass the wire inputs and domain results, whose JSON
+// encodings carry the Go field names (UserName, PolicyId, ARN).
+func recordValue(v any) any {
+	return camelMembers(audit.Redact(v))
+}
+
+// camelMembers returns a copy of a JSON-shaped value with every object's
+// members renamed by lowerCamel and its null members dropped.
+func camelMembers(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			if e == nil {
+				continue
+			}
+			out[lowerCamel(k)] = camelMembers(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = camelMembers(e)
+		}
+		return out
+	}
+	return v
+}
+
+// lowerCamel lowers the leading capitals of a member name, all of them for
+// an initialism that ends the name or is followed by another word:
+// UserName → userName, ARN → arn, AWSManaged → awsManaged,
+// VirtualMFADeviceName → virtualMFADeviceName.
+func lowerCamel(k string) string {
+	n := 0
+	for n < len(k) && 'A' <= k[n] && k[n] <= 'Z' {
+		n++
+	}
+	switch {
+	case n == 0:
+		return k
+	case n > 1 && n < len(k) && 'a' <= k[n] && k[n] <= 'z':
+		n-- // the last capital starts the next word
+	}
+	return strings.ToLower(k[:n]) + k[n:]
 }
 
 // recordCall records the event of a call that did not record one in a
