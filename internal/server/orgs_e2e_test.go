@@ -205,7 +205,7 @@ func TestOrganizationsRCPOnSTS(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, err := org.CreatePolicy(ctx, &organizations.CreatePolicyInput{Name: aws.String("no-assume"), Description: aws.String("x"),
-		Type: orgtypes.PolicyTypeResourceControlPolicy,
+		Type:    orgtypes.PolicyTypeResourceControlPolicy,
 		Content: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"sts:AssumeRole","Resource":"*"}]}`)})
 	if err != nil {
 		t.Fatal(err)
