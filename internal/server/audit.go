@@ -3,10 +3,12 @@ package server
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"strings"
 
 	"github.com/cleanroom-dev/cleanroom/internal/access"
 	"github.com/cleanroom-dev/cleanroom/internal/audit"
+	"github.com/cleanroom-dev/cleanroom/internal/awsproto"
 	"github.com/cleanroom-dev/cleanroom/internal/identity"
 	"github.com/cleanroom-dev/cleanroom/internal/store"
 )
@@ -127,7 +129,7 @@ func (s *Server) recordCall(ctx context.Context, c *call, errCode, errMsg string
 	}
 	ev := s.audit.Event(audit.Call{
 		Caller: c.caller, Request: auditRequest(ctx, c.rid, c.r.TLS), Source: audit.EventSource(c.svc.name),
-		Operation: c.op, ErrorCode: errCode, ErrorMessage: errMsg,
+		Operation: c.op, ErrorCode: errCode, ErrorMessage: errMsg, RequestParameters: requestParameters(c),
 	})
 	if err := s.recorder.Record(ctx, ev); err != nil {
 		s.log.Warn("audit event not recorded", "requestId", c.rid, "err", err)
@@ -135,3 +137,40 @@ func (s *Server) recordCall(ctx context.Context, c *call, errCode, errMsg string
 }
 
 type callKey struct{}
+
+// requestParameters is the record's requestParameters for a call recorded
+// at the edge (a read, a refusal, a failed write): the request's own
+// parameters, as CloudTrail records them for those calls too. awsQuery
+// parameters are named in lower camel case (UserName → userName; list
+// members keep their serialized names, e.g. "tags.member.1.key"); an awsJson
+// body is taken as sent. Secrets are removed either way.
+func requestParameters(c *call) any {
+	switch {
+	case c.params != nil:
+		m := make(map[string]any, len(c.params))
+		for k, vs := range c.params {
+			if k == "Action" || k == "Version" || len(vs) == 0 || strings.HasPrefix(k, "X-Amz-") {
+				continue
+			}
+			parts := strings.Split(k, ".")
+			for i := range parts {
+				parts[i] = lowerCamel(parts[i])
+			}
+			m[strings.Join(parts, ".")] = vs[0]
+		}
+		if len(m) == 0 {
+			return nil
+		}
+		return recordValue(m)
+	case c.svc != nil && c.svc.proto == awsproto.JSON11 && len(c.body) > 0:
+		var v any
+		if err := json.Unmarshal(c.body, &v); err != nil {
+			return nil
+		}
+		if m, ok := v.(map[string]any); ok && len(m) == 0 {
+			return nil
+		}
+		return recordValue(v)
+	}
+	return nil
+}
