@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"reflect"
 	"sync"
 	"time"
 
@@ -98,7 +99,7 @@ func newAPI(s *Server) (*api, error) {
 	iamHandlers := iamapi.Handlers(iamapi.Options{Service: a.iam, Authorizer: a.engine, Catalog: s.catalog, Logger: s.log,
 		Audit: func(ctx context.Context, op string, request any) iam.Audit {
 			return func(result any) store.Event {
-				return s.event(ctx, "iam.amazonaws.com", op, request, result)
+				return s.event(ctx, "iam.amazonaws.com", op, request, iamResponseElements(result))
 			}
 		}})
 	stsHandlers := stsapi.Handlers(a.sts, func(ctx context.Context, op string, req, resp any, others ...string) []store.Event {
@@ -342,6 +343,25 @@ func (a *api) mapDomainError(err error) *awsproto.Error {
 		return awsproto.NewError(http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid.")
 	}
 	return nil
+}
+
+// iamResponseElements wraps an IAM write's domain result the way the API's
+// response names it, as CloudTrail records it: CreateUser's user as
+// {"user": {...}}, CreateAccessKey's as {"accessKey": {...}}. The response
+// member is the result type's name (iam.User, iam.AccessKey, iam.Role,
+// iam.Policy, iam.PolicyVersion, iam.VirtualMFADevice ...).
+func iamResponseElements(result any) any {
+	if result == nil {
+		return nil
+	}
+	t := reflect.TypeOf(result)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || t.PkgPath() != reflect.TypeFor[iam.User]().PkgPath() {
+		return result
+	}
+	return map[string]any{t.Name(): result}
 }
 
 // directory is the IAM side of STS.
