@@ -80,7 +80,7 @@ func newAPI(s *Server) (*api, error) {
 		return nil, fmt.Errorf("server: IAM: %w", err)
 	}
 	a.orgs, err = orgs.New(orgs.Options{Store: s.store, Now: s.now, Rand: s.cfg.Rand, Logger: s.log,
-		Accounts: s.accounts, IAM: roleMaker{a.iam}, Catalog: s.catalog})
+		Accounts: s.accounts, IAM: roleMaker{iam: a.iam, s: s}, Catalog: s.catalog})
 	if err != nil {
 		return nil, fmt.Errorf("server: Organizations: %w", err)
 	}

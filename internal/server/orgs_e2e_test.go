@@ -185,6 +185,28 @@ func TestOrganizationsSCPs(t *testing.T) {
 	if rec.ErrorCode != "AccessDenied" || rec.UserIdentity.Type != "AssumedRole" || rec.RecipientAccountID != acct {
 		t.Fatalf("the denial's record: %+v", rec)
 	}
+	// Organizations made the member's access role: recorded in the member
+	// account as a call by the service.
+	out, err = ts.cloudtrail(admin).LookupEvents(ctx, &cloudtrail.LookupEventsInput{
+		LookupAttributes: []cttypes.LookupAttribute{{AttributeKey: cttypes.LookupAttributeKeyEventName, AttributeValue: aws.String("CreateRole")}}})
+	if err != nil || len(out.Events) != 1 {
+		t.Fatalf("CreateRole events in the member account: %v, %v", out, err)
+	}
+	var made struct {
+		UserIdentity struct {
+			Type      string `json:"type"`
+			InvokedBy string `json:"invokedBy"`
+		} `json:"userIdentity"`
+		RequestParameters struct {
+			RoleName string `json:"roleName"`
+		} `json:"requestParameters"`
+	}
+	if err := json.Unmarshal([]byte(aws.ToString(out.Events[0].CloudTrailEvent)), &made); err != nil {
+		t.Fatal(err)
+	}
+	if made.UserIdentity.Type != "AWSService" || made.UserIdentity.InvokedBy != "organizations.amazonaws.com" || made.RequestParameters.RoleName != "OrganizationAccountAccessRole" {
+		t.Fatalf("the access role's CreateRole record: %+v", made)
+	}
 }
 
 // TestOrganizationsRCPOnSTS: a resource control policy on a member account
