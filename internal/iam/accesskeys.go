@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // Access key statuses.
@@ -55,12 +56,12 @@ func (o *keyOwner) save(ctx context.Context, tx store.Tx, account string) error 
 	if o.en != nil {
 		return o.en.save(ctx, tx, account)
 	}
-	return putRec(ctx, tx, accountKey(account), o.acct)
+	return storejson.Put(ctx, tx, accountKey(account), o.acct)
 }
 
 func loadKeyOwner(ctx context.Context, r store.Reader, account, userName string) (*keyOwner, error) {
 	if userName == "" {
-		a, err := getRec[accountRec](ctx, r, accountKey(account))
+		a, err := storejson.Get[accountRec](ctx, r, accountKey(account))
 		if err != nil {
 			return nil, err
 		}
@@ -122,7 +123,7 @@ func (s *Service) CreateAccessKey(ctx context.Context, account, userName string,
 			if rec.Secret, err = s.sealer.Seal([]byte(secret), []byte(id)); err != nil {
 				return err
 			}
-			err = createRec(ctx, tx, key("", kindAccessKey, id), rec)
+			err = storejson.Create(ctx, tx, key("", kindAccessKey, id), rec)
 			if err == nil {
 				break
 			}
@@ -157,7 +158,7 @@ func (s *Service) ListAccessKeys(ctx context.Context, account, userName string, 
 			return err
 		}
 		for _, id := range *o.keys() {
-			rec, err := getRec[accessKeyRec](ctx, r, key("", kindAccessKey, id))
+			rec, err := storejson.Get[accessKeyRec](ctx, r, key("", kindAccessKey, id))
 			if err != nil {
 				return err
 			}
@@ -178,7 +179,7 @@ func ownedKey(ctx context.Context, r store.Reader, account string, o *keyOwner, 
 	if !slices.Contains(*o.keys(), id) {
 		return nil, noSuchAccessKey(id)
 	}
-	rec, err := getRec[accessKeyRec](ctx, r, key("", kindAccessKey, id))
+	rec, err := storejson.Get[accessKeyRec](ctx, r, key("", kindAccessKey, id))
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +228,7 @@ func (s *Service) UpdateAccessKey(ctx context.Context, account, userName, access
 			return err
 		}
 		rec.Status = status
-		return putRec(ctx, tx, key("", kindAccessKey, accessKeyID), rec)
+		return storejson.Put(ctx, tx, key("", kindAccessKey, accessKeyID), rec)
 	})
 }
 
@@ -253,10 +254,10 @@ func (s *Service) DeleteAccessKey(ctx context.Context, account, userName, access
 		if err := o.save(ctx, tx, account); err != nil {
 			return err
 		}
-		if err := deleteRec(ctx, tx, key("", kindKeyUse, accessKeyID)); err != nil {
+		if err := storejson.Delete(ctx, tx, key("", kindKeyUse, accessKeyID)); err != nil {
 			return err
 		}
-		return deleteRec(ctx, tx, key("", kindAccessKey, accessKeyID))
+		return storejson.Delete(ctx, tx, key("", kindAccessKey, accessKeyID))
 	})
 }
 
@@ -269,7 +270,7 @@ func (s *Service) GetAccessKeyLastUsed(ctx context.Context, account, accessKeyID
 	}
 	out := &AccessKeyLastUsed{ServiceName: "N/A", Region: "N/A"}
 	err := s.view(ctx, func(r store.Reader) error {
-		rec, err := getRec[accessKeyRec](ctx, r, key("", kindAccessKey, accessKeyID))
+		rec, err := storejson.Get[accessKeyRec](ctx, r, key("", kindAccessKey, accessKeyID))
 		if err != nil {
 			return err
 		}
@@ -277,7 +278,7 @@ func (s *Service) GetAccessKeyLastUsed(ctx context.Context, account, accessKeyID
 			return noSuchAccessKey(accessKeyID)
 		}
 		out.UserName = rec.User
-		used, err := getRec[keyUseRec](ctx, r, key("", kindKeyUse, accessKeyID))
+		used, err := storejson.Get[keyUseRec](ctx, r, key("", kindKeyUse, accessKeyID))
 		if err != nil {
 			return err
 		}
@@ -382,14 +383,14 @@ func (s *Service) writeKeyUses(ctx context.Context, uses map[string]keyUseRec) e
 	err := s.store.Update(ctx, func(tx store.Tx) error {
 		for id, u := range uses {
 			// Only for keys that still exist.
-			ak, err := getRec[accessKeyRec](ctx, tx, key("", kindAccessKey, id))
+			ak, err := storejson.Get[accessKeyRec](ctx, tx, key("", kindAccessKey, id))
 			if err != nil {
 				return err
 			}
 			if ak == nil {
 				continue
 			}
-			if err := putRec(ctx, tx, key("", kindKeyUse, id), u); err != nil {
+			if err := storejson.Put(ctx, tx, key("", kindKeyUse, id), u); err != nil {
 				return err
 			}
 		}

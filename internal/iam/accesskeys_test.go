@@ -11,6 +11,7 @@ import (
 	"github.com/cleanroom-dev/cleanroom/internal/identity"
 	"github.com/cleanroom-dev/cleanroom/internal/policy"
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // Access keys: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccessKey.html
@@ -37,7 +38,7 @@ func TestAccessKeys(t *testing.T) {
 	}
 	var rec *accessKeyRec
 	e.ok(e.st.View(e.ctx, func(r store.Reader) (err error) {
-		rec, err = getRec[accessKeyRec](e.ctx, r, key("", kindAccessKey, k1.AccessKeyID))
+		rec, err = storejson.Get[accessKeyRec](e.ctx, r, key("", kindAccessKey, k1.AccessKeyID))
 		return err
 	}))
 	if plain, err := (iamtest.Sealer{}).Open(rec.Secret, []byte(k1.AccessKeyID)); err != nil || string(plain) != k1.SecretAccessKey {

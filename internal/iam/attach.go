@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // AttachedPolicy names a managed policy attached to an entity.
@@ -285,7 +286,7 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, account string, in 
 				kind == kindBoundaryUse && in.PolicyUsageFilter == UsagePermissionsPolicy {
 				continue
 			}
-			recs, _, err := listRecs[usageRec](ctx, r, account, kind, in.PolicyARN+"\n")
+			recs, _, err := storejson.List[usageRec](ctx, r, account, kind, in.PolicyARN+"\n")
 			if err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // entity is a loaded user, group or role.
@@ -30,19 +31,19 @@ func loadEntity(ctx context.Context, r store.Reader, account string, kind entity
 	en := &entity{kind: kind}
 	switch kind {
 	case kindOfUser:
-		rec, err := getRec[userRec](ctx, r, k)
+		rec, err := storejson.Get[userRec](ctx, r, k)
 		if err != nil || rec == nil {
 			return nil, orNotFound(err, kind, name)
 		}
 		en.rec, en.e = rec, &rec.entityRec
 	case kindOfGroup:
-		rec, err := getRec[groupRec](ctx, r, k)
+		rec, err := storejson.Get[groupRec](ctx, r, k)
 		if err != nil || rec == nil {
 			return nil, orNotFound(err, kind, name)
 		}
 		en.rec, en.e = rec, &rec.entityRec
 	default:
-		rec, err := getRec[roleRec](ctx, r, k)
+		rec, err := storejson.Get[roleRec](ctx, r, k)
 		if err != nil || rec == nil {
 			return nil, orNotFound(err, kind, name)
 		}
@@ -63,7 +64,7 @@ func (en *entity) key(account string) store.Key {
 }
 
 func (en *entity) save(ctx context.Context, tx store.Tx, account string) error {
-	return putRec(ctx, tx, en.key(account), en.rec)
+	return storejson.Put(ctx, tx, en.key(account), en.rec)
 }
 
 func (en *entity) arn(account string) string {
@@ -84,18 +85,18 @@ type usageRec struct {
 }
 
 func putUsage(ctx context.Context, tx store.Tx, account, kind, policyARN string, en *entity) error {
-	return putRec(ctx, tx, key(account, kind, usageID(policyARN, en.kind, en.e.Name)), usageRec{Kind: en.kind, Name: en.e.Name, ID: en.e.ID})
+	return storejson.Put(ctx, tx, key(account, kind, usageID(policyARN, en.kind, en.e.Name)), usageRec{Kind: en.kind, Name: en.e.Name, ID: en.e.ID})
 }
 
 func dropUsage(ctx context.Context, tx store.Tx, account, kind, policyARN string, en *entity) error {
-	return deleteRec(ctx, tx, key(account, kind, usageID(policyARN, en.kind, en.e.Name)))
+	return storejson.Delete(ctx, tx, key(account, kind, usageID(policyARN, en.kind, en.e.Name)))
 }
 
 // renameUsages rewrites the attachment and boundary-use records of an
 // entity whose name changes (UpdateUser, UpdateGroup).
 func renameUsages(ctx context.Context, tx store.Tx, account string, en *entity, oldName string) error {
 	for _, arn := range en.e.Attached {
-		if err := deleteRec(ctx, tx, key(account, kindAttachment, usageID(arn, en.kind, oldName))); err != nil {
+		if err := storejson.Delete(ctx, tx, key(account, kindAttachment, usageID(arn, en.kind, oldName))); err != nil {
 			return err
 		}
 		if err := putUsage(ctx, tx, account, kindAttachment, arn, en); err != nil {
@@ -103,7 +104,7 @@ func renameUsages(ctx context.Context, tx store.Tx, account string, en *entity, 
 		}
 	}
 	if arn := en.e.Boundary; arn != "" {
-		if err := deleteRec(ctx, tx, key(account, kindBoundaryUse, usageID(arn, en.kind, oldName))); err != nil {
+		if err := storejson.Delete(ctx, tx, key(account, kindBoundaryUse, usageID(arn, en.kind, oldName))); err != nil {
 			return err
 		}
 		if err := putUsage(ctx, tx, account, kindBoundaryUse, arn, en); err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // UserDetail is a user with its policies and groups.
@@ -78,7 +79,7 @@ func (s *Service) GetAccountAuthorizationDetails(ctx context.Context, account st
 	var items []item
 	err := s.view(ctx, func(r store.Reader) error {
 		groupNames := map[string]string{}
-		groups, _, err := listRecs[groupRec](ctx, r, account, kindGroup, "")
+		groups, _, err := storejson.List[groupRec](ctx, r, account, kindGroup, "")
 		if err != nil {
 			return err
 		}
@@ -86,7 +87,7 @@ func (s *Service) GetAccountAuthorizationDetails(ctx context.Context, account st
 			groupNames[lower(g.Name)] = g.Name
 		}
 		if want(EntityUser) {
-			users, _, err := listRecs[userRec](ctx, r, account, kindUser, "")
+			users, _, err := storejson.List[userRec](ctx, r, account, kindUser, "")
 			if err != nil {
 				return err
 			}
@@ -111,7 +112,7 @@ func (s *Service) GetAccountAuthorizationDetails(ctx context.Context, account st
 			}
 		}
 		if want(EntityRole) {
-			roles, _, err := listRecs[roleRec](ctx, r, account, kindRole, "")
+			roles, _, err := storejson.List[roleRec](ctx, r, account, kindRole, "")
 			if err != nil {
 				return err
 			}
@@ -150,7 +151,7 @@ func (s *Service) GetAccountAuthorizationDetails(ctx context.Context, account st
 			}
 		}
 		if want(EntityLocal) {
-			recs, _, err := listRecs[policyRec](ctx, r, account, kindPolicy, "")
+			recs, _, err := storejson.List[policyRec](ctx, r, account, kindPolicy, "")
 			if err != nil {
 				return err
 			}
@@ -201,14 +202,14 @@ func (s *Service) CreateAccountAlias(ctx context.Context, account, alias string,
 		return err
 	}
 	return s.write(ctx, account, "CreateAccountAlias", nil, audit, nil, func(tx store.Tx) error {
-		owner, err := getRec[aliasRec](ctx, tx, key("", kindAlias, alias))
+		owner, err := storejson.Get[aliasRec](ctx, tx, key("", kindAlias, alias))
 		if err != nil {
 			return err
 		}
 		if owner != nil && owner.Account != account {
 			return errorf(CodeEntityAlreadyExists, "The account alias %s already exists.", alias)
 		}
-		a, err := getRec[accountRec](ctx, tx, accountKey(account))
+		a, err := storejson.Get[accountRec](ctx, tx, accountKey(account))
 		if err != nil {
 			return err
 		}
@@ -216,15 +217,15 @@ func (s *Service) CreateAccountAlias(ctx context.Context, account, alias string,
 			a = &accountRec{}
 		}
 		if a.Alias != "" && a.Alias != alias {
-			if err := deleteRec(ctx, tx, key("", kindAlias, a.Alias)); err != nil {
+			if err := storejson.Delete(ctx, tx, key("", kindAlias, a.Alias)); err != nil {
 				return err
 			}
 		}
 		a.Alias = alias
-		if err := putRec(ctx, tx, key("", kindAlias, alias), aliasRec{Account: account}); err != nil {
+		if err := storejson.Put(ctx, tx, key("", kindAlias, alias), aliasRec{Account: account}); err != nil {
 			return err
 		}
-		return putRec(ctx, tx, accountKey(account), a)
+		return storejson.Put(ctx, tx, accountKey(account), a)
 	})
 }
 
@@ -248,7 +249,7 @@ func validAlias(a string) bool {
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteAccountAlias.html
 func (s *Service) DeleteAccountAlias(ctx context.Context, account, alias string, audit Audit) error {
 	return s.write(ctx, account, "DeleteAccountAlias", nil, audit, nil, func(tx store.Tx) error {
-		a, err := getRec[accountRec](ctx, tx, accountKey(account))
+		a, err := storejson.Get[accountRec](ctx, tx, accountKey(account))
 		if err != nil {
 			return err
 		}
@@ -256,10 +257,10 @@ func (s *Service) DeleteAccountAlias(ctx context.Context, account, alias string,
 			return errorf(CodeNoSuchEntity, "The account alias %s cannot be found.", alias)
 		}
 		a.Alias = ""
-		if err := deleteRec(ctx, tx, key("", kindAlias, alias)); err != nil {
+		if err := storejson.Delete(ctx, tx, key("", kindAlias, alias)); err != nil {
 			return err
 		}
-		return putRec(ctx, tx, accountKey(account), a)
+		return storejson.Put(ctx, tx, accountKey(account), a)
 	})
 }
 
@@ -268,7 +269,7 @@ func (s *Service) DeleteAccountAlias(ctx context.Context, account, alias string,
 func (s *Service) ListAccountAliases(ctx context.Context, account string) ([]string, error) {
 	out := []string{}
 	err := s.view(ctx, func(r store.Reader) error {
-		a, err := getRec[accountRec](ctx, r, accountKey(account))
+		a, err := storejson.Get[accountRec](ctx, r, accountKey(account))
 		if err == nil && a != nil && a.Alias != "" {
 			out = append(out, a.Alias)
 		}

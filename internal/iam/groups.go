@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // Group is an IAM group.
@@ -39,12 +40,12 @@ func (s *Service) CreateGroup(ctx context.Context, account, name, path string, a
 	var result any
 	err := s.write(ctx, account, "CreateGroup", []store.EventResource{res(resGroup, name)}, audit, &result, func(tx store.Tx) error {
 		k := key(account, kindGroup, lower(name))
-		if old, err := getRec[groupRec](ctx, tx, k); err != nil {
+		if old, err := storejson.Get[groupRec](ctx, tx, k); err != nil {
 			return err
 		} else if old != nil {
 			return errorf(CodeEntityAlreadyExists, "Group with name %s already exists.", name)
 		}
-		if n, err := countRecs(ctx, tx, account, kindGroup, ""); err != nil {
+		if n, err := storejson.Count(ctx, tx, account, kindGroup, ""); err != nil {
 			return err
 		} else if n >= s.quotas.GroupsPerAccount {
 			return quota("GroupsPerAccount", s.quotas.GroupsPerAccount)
@@ -54,7 +55,7 @@ func (s *Service) CreateGroup(ctx context.Context, account, name, path string, a
 			return err
 		}
 		rec := &groupRec{entityRec{Name: name, ID: id, Path: path, Created: s.clock()}}
-		if err := createRec(ctx, tx, k, rec); err != nil {
+		if err := storejson.Create(ctx, tx, k, rec); err != nil {
 			return err
 		}
 		g := groupView(account, rec)
@@ -79,7 +80,7 @@ func (s *Service) GetGroup(ctx context.Context, account, name string, p Page) (*
 	var out GroupWithUsers
 	var users []User
 	err := s.view(ctx, func(r store.Reader) error {
-		rec, err := getRec[groupRec](ctx, r, key(account, kindGroup, lower(name)))
+		rec, err := storejson.Get[groupRec](ctx, r, key(account, kindGroup, lower(name)))
 		if err != nil {
 			return err
 		}
@@ -87,13 +88,13 @@ func (s *Service) GetGroup(ctx context.Context, account, name string, p Page) (*
 			return noSuchGroup(name)
 		}
 		out.Group = groupView(account, rec)
-		_, ids, err := listRecs[memberRec](ctx, r, account, kindMember, lower(rec.Name)+"\n")
+		_, ids, err := storejson.List[memberRec](ctx, r, account, kindMember, lower(rec.Name)+"\n")
 		if err != nil {
 			return err
 		}
 		for _, id := range ids {
 			_, lu, _ := strings.Cut(id, "\n")
-			u, err := getRec[userRec](ctx, r, key(account, kindUser, lu))
+			u, err := storejson.Get[userRec](ctx, r, key(account, kindUser, lu))
 			if err != nil {
 				return err
 			}
@@ -121,7 +122,7 @@ func (s *Service) ListGroups(ctx context.Context, account, pathPrefix string, p 
 	}
 	var groups []Group
 	err := s.view(ctx, func(r store.Reader) error {
-		recs, _, err := listRecs[groupRec](ctx, r, account, kindGroup, "")
+		recs, _, err := storejson.List[groupRec](ctx, r, account, kindGroup, "")
 		for _, rec := range recs {
 			if strings.HasPrefix(rec.Path, pathPrefix) {
 				groups = append(groups, groupView(account, rec))
@@ -148,7 +149,7 @@ func (s *Service) ListGroupsForUser(ctx context.Context, account, userName strin
 			return err
 		}
 		for _, lg := range en.rec.(*userRec).Groups {
-			g, err := getRec[groupRec](ctx, r, key(account, kindGroup, lg))
+			g, err := storejson.Get[groupRec](ctx, r, key(account, kindGroup, lg))
 			if err != nil {
 				return err
 			}
@@ -192,13 +193,13 @@ func (s *Service) UpdateGroup(ctx context.Context, account, name, newName, newPa
 			return en.save(ctx, tx, account)
 		}
 		if lower(newName) != lower(oldName) {
-			if other, err := getRec[groupRec](ctx, tx, key(account, kindGroup, lower(newName))); err != nil {
+			if other, err := storejson.Get[groupRec](ctx, tx, key(account, kindGroup, lower(newName))); err != nil {
 				return err
 			} else if other != nil {
 				return errorf(CodeEntityAlreadyExists, "Group with name %s already exists.", newName)
 			}
 		}
-		if err := deleteRec(ctx, tx, en.key(account)); err != nil {
+		if err := storejson.Delete(ctx, tx, en.key(account)); err != nil {
 			return err
 		}
 		en.e.Name = newName
@@ -209,20 +210,20 @@ func (s *Service) UpdateGroup(ctx context.Context, account, name, newName, newPa
 			return err
 		}
 		// Move the membership records and the users' references.
-		members, ids, err := listRecs[memberRec](ctx, tx, account, kindMember, lower(oldName)+"\n")
+		members, ids, err := storejson.List[memberRec](ctx, tx, account, kindMember, lower(oldName)+"\n")
 		if err != nil {
 			return err
 		}
 		for i, id := range ids {
 			_, lu, _ := strings.Cut(id, "\n")
-			if err := deleteRec(ctx, tx, key(account, kindMember, id)); err != nil {
+			if err := storejson.Delete(ctx, tx, key(account, kindMember, id)); err != nil {
 				return err
 			}
-			if err := putRec(ctx, tx, key(account, kindMember, lower(newName)+"\n"+lu), members[i]); err != nil {
+			if err := storejson.Put(ctx, tx, key(account, kindMember, lower(newName)+"\n"+lu), members[i]); err != nil {
 				return err
 			}
 			uk := key(account, kindUser, lu)
-			u, err := getRec[userRec](ctx, tx, uk)
+			u, err := storejson.Get[userRec](ctx, tx, uk)
 			if err != nil {
 				return err
 			}
@@ -234,7 +235,7 @@ func (s *Service) UpdateGroup(ctx context.Context, account, name, newName, newPa
 					u.Groups[j] = lower(newName)
 				}
 			}
-			if err := putRec(ctx, tx, uk, u); err != nil {
+			if err := storejson.Put(ctx, tx, uk, u); err != nil {
 				return err
 			}
 		}
@@ -253,7 +254,7 @@ func (s *Service) DeleteGroup(ctx context.Context, account, name string, audit A
 		if err != nil {
 			return err
 		}
-		n, err := countRecs(ctx, tx, account, kindMember, lower(en.e.Name)+"\n")
+		n, err := storejson.Count(ctx, tx, account, kindMember, lower(en.e.Name)+"\n")
 		if err != nil {
 			return err
 		}
@@ -265,7 +266,7 @@ func (s *Service) DeleteGroup(ctx context.Context, account, name string, audit A
 		case len(en.e.Attached) > 0:
 			return deleteConflict("Cannot delete entity, must detach all policies first.")
 		}
-		return deleteRec(ctx, tx, en.key(account))
+		return storejson.Delete(ctx, tx, en.key(account))
 	})
 }
 
@@ -300,7 +301,7 @@ func (s *Service) AddUserToGroup(ctx context.Context, account, groupName, userNa
 		if err := en.save(ctx, tx, account); err != nil {
 			return err
 		}
-		return putRec(ctx, tx, key(account, kindMember, lg+"\n"+lower(u.Name)), memberRec{User: u.Name})
+		return storejson.Put(ctx, tx, key(account, kindMember, lg+"\n"+lower(u.Name)), memberRec{User: u.Name})
 	})
 }
 
@@ -334,6 +335,6 @@ func (s *Service) RemoveUserFromGroup(ctx context.Context, account, groupName, u
 		if err := en.save(ctx, tx, account); err != nil {
 			return err
 		}
-		return deleteRec(ctx, tx, key(account, kindMember, lg+"\n"+lower(u.Name)))
+		return storejson.Delete(ctx, tx, key(account, kindMember, lg+"\n"+lower(u.Name)))
 	})
 }

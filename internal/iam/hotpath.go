@@ -11,6 +11,7 @@ import (
 	"github.com/cleanroom-dev/cleanroom/internal/identity"
 	"github.com/cleanroom-dev/cleanroom/internal/policy"
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // This file is what the server asks on every request: the access key of a
@@ -140,7 +141,7 @@ func (s *Service) LookupAccessKey(ctx context.Context, accessKeyID string) (Key,
 	}
 	var rec *accessKeyRec
 	if err := s.view(ctx, func(r store.Reader) (err error) {
-		rec, err = getRec[accessKeyRec](ctx, r, key("", kindAccessKey, accessKeyID))
+		rec, err = storejson.Get[accessKeyRec](ctx, r, key("", kindAccessKey, accessKeyID))
 		return err
 	}); err != nil {
 		return Key{}, err
@@ -201,7 +202,7 @@ func (s *Service) UserCaller(ctx context.Context, account, userName string) (ide
 	}
 	var rec *userRec
 	if err := s.view(ctx, func(r store.Reader) (err error) {
-		rec, err = getRec[userRec](ctx, r, key(account, kindUser, lower(userName)))
+		rec, err = storejson.Get[userRec](ctx, r, key(account, kindUser, lower(userName)))
 		return err
 	}); err != nil {
 		return identity.Caller{}, err
@@ -237,7 +238,7 @@ func (s *Service) GetRoleForAssume(ctx context.Context, account, roleName string
 	}
 	var rec *roleRec
 	if err := s.view(ctx, func(r store.Reader) (err error) {
-		rec, err = getRec[roleRec](ctx, r, key(account, kindRole, lower(roleName)))
+		rec, err = storejson.Get[roleRec](ctx, r, key(account, kindRole, lower(roleName)))
 		return err
 	}); err != nil {
 		return nil, err

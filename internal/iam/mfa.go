@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // VirtualMFADevice is a virtual MFA device. Base32StringSeed (the secret, as
@@ -109,7 +110,7 @@ func (s *Service) CreateVirtualMFADevice(ctx context.Context, account, name, pat
 	var result any
 	err := s.write(ctx, account, "CreateVirtualMFADevice", []store.EventResource{res(resMFA, serial)}, audit, &result, func(tx store.Tx) error {
 		k := s.mfaKey(account, serial)
-		if old, err := getRec[mfaRec](ctx, tx, k); err != nil {
+		if old, err := storejson.Get[mfaRec](ctx, tx, k); err != nil {
 			return err
 		} else if old != nil {
 			return &Error{Code: CodeEntityAlreadyExists, Message: "MFADevice entity at the same path and name already exists."}
@@ -123,7 +124,7 @@ func (s *Service) CreateVirtualMFADevice(ctx context.Context, account, name, pat
 			return err
 		}
 		rec := &mfaRec{Serial: serial, Name: name, Path: path, Seed: sealed, Created: s.clock(), Tags: tags}
-		if err := createRec(ctx, tx, k, rec); err != nil {
+		if err := storejson.Create(ctx, tx, k, rec); err != nil {
 			return err
 		}
 		b32 := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(seed)
@@ -157,7 +158,7 @@ func (s *Service) EnableMFADevice(ctx context.Context, account, userName, serial
 			return err
 		}
 		u := en.rec.(*userRec)
-		d, err := getRec[mfaRec](ctx, tx, s.mfaKey(account, serial))
+		d, err := storejson.Get[mfaRec](ctx, tx, s.mfaKey(account, serial))
 		if err != nil {
 			return err
 		}
@@ -182,7 +183,7 @@ func (s *Service) EnableMFADevice(ctx context.Context, account, userName, serial
 			return ErrInvalidMFACode
 		}
 		d.User, d.Enabled, d.Last, d.Drift = lower(u.Name), now.UTC().Truncate(time.Second), at, 0
-		if err := putRec(ctx, tx, s.mfaKey(account, serial), d); err != nil {
+		if err := storejson.Put(ctx, tx, s.mfaKey(account, serial), d); err != nil {
 			return err
 		}
 		u.MFA = append(u.MFA, serial)
@@ -195,7 +196,7 @@ func (s *Service) userDevice(ctx context.Context, r store.Reader, account string
 	if !slices.Contains(u.MFA, serial) {
 		return nil, errorf(CodeNoSuchEntity, "MFA Device with serial number %s does not exist.", serial)
 	}
-	d, err := getRec[mfaRec](ctx, r, s.mfaKey(account, serial))
+	d, err := storejson.Get[mfaRec](ctx, r, s.mfaKey(account, serial))
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +227,7 @@ func (s *Service) DeactivateMFADevice(ctx context.Context, account, userName, se
 			return err
 		}
 		d.User, d.Enabled, d.Drift = "", time.Time{}, 0
-		if err := putRec(ctx, tx, s.mfaKey(account, serial), d); err != nil {
+		if err := storejson.Put(ctx, tx, s.mfaKey(account, serial), d); err != nil {
 			return err
 		}
 		u.MFA = slices.DeleteFunc(u.MFA, func(x string) bool { return x == serial })
@@ -265,7 +266,7 @@ func (s *Service) ResyncMFADevice(ctx context.Context, account, userName, serial
 			return ErrInvalidMFACode
 		}
 		d.Drift, d.Last = at-now, max(d.Last, at)
-		return putRec(ctx, tx, s.mfaKey(account, serial), d)
+		return storejson.Put(ctx, tx, s.mfaKey(account, serial), d)
 	})
 }
 
@@ -283,7 +284,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, account, serial, code string) 
 		return "", ErrInvalidMFACode
 	}
 	err = s.store.Update(ctx, func(tx store.Tx) error {
-		d, err := getRec[mfaRec](ctx, tx, s.mfaKey(account, serial))
+		d, err := storejson.Get[mfaRec](ctx, tx, s.mfaKey(account, serial))
 		if err != nil {
 			return err
 		}
@@ -305,10 +306,10 @@ func (s *Service) VerifyTOTP(ctx context.Context, account, serial, code string) 
 			return ErrInvalidMFACode
 		}
 		d.Last = accepted
-		if err := putRec(ctx, tx, s.mfaKey(account, serial), d); err != nil {
+		if err := storejson.Put(ctx, tx, s.mfaKey(account, serial), d); err != nil {
 			return err
 		}
-		u, err := getRec[userRec](ctx, tx, key(account, kindUser, d.User))
+		u, err := storejson.Get[userRec](ctx, tx, key(account, kindUser, d.User))
 		if err != nil {
 			return err
 		}
@@ -338,7 +339,7 @@ func (s *Service) ListMFADevices(ctx context.Context, account, userName string, 
 		}
 		u := en.rec.(*userRec)
 		for _, serial := range u.MFA {
-			d, err := getRec[mfaRec](ctx, r, s.mfaKey(account, serial))
+			d, err := storejson.Get[mfaRec](ctx, r, s.mfaKey(account, serial))
 			if err != nil {
 				return err
 			}
@@ -374,7 +375,7 @@ func (s *Service) ListVirtualMFADevices(ctx context.Context, account, assignment
 	}
 	var out []VirtualMFADevice
 	err := s.view(ctx, func(r store.Reader) error {
-		recs, _, err := listRecs[mfaRec](ctx, r, account, kindMFA, "")
+		recs, _, err := storejson.List[mfaRec](ctx, r, account, kindMFA, "")
 		if err != nil {
 			return err
 		}
@@ -384,7 +385,7 @@ func (s *Service) ListVirtualMFADevices(ctx context.Context, account, assignment
 			}
 			v := VirtualMFADevice{SerialNumber: d.Serial, EnableDate: d.Enabled, Tags: cloneTags(d.Tags)}
 			if d.User != "" {
-				u, err := getRec[userRec](ctx, r, key(account, kindUser, d.User))
+				u, err := storejson.Get[userRec](ctx, r, key(account, kindUser, d.User))
 				if err != nil {
 					return err
 				}
@@ -410,7 +411,7 @@ func (s *Service) DeleteVirtualMFADevice(ctx context.Context, account, serial st
 		return err
 	}
 	return s.write(ctx, account, "DeleteVirtualMFADevice", []store.EventResource{res(resMFA, serial)}, audit, nil, func(tx store.Tx) error {
-		d, err := getRec[mfaRec](ctx, tx, s.mfaKey(account, serial))
+		d, err := storejson.Get[mfaRec](ctx, tx, s.mfaKey(account, serial))
 		if err != nil {
 			return err
 		}
@@ -421,7 +422,7 @@ func (s *Service) DeleteVirtualMFADevice(ctx context.Context, account, serial st
 			// The wording of this refusal is not documented by IAM.
 			return deleteConflict("MFA device is still in use. Deactivate it before deleting it.")
 		}
-		return deleteRec(ctx, tx, s.mfaKey(account, serial))
+		return storejson.Delete(ctx, tx, s.mfaKey(account, serial))
 	})
 }
 
@@ -448,7 +449,7 @@ func (s *Service) changeMFATags(ctx context.Context, account, serial, op string,
 		return err
 	}
 	return s.write(ctx, account, op, []store.EventResource{res(resMFA, serial)}, audit, nil, func(tx store.Tx) error {
-		d, err := getRec[mfaRec](ctx, tx, s.mfaKey(account, serial))
+		d, err := storejson.Get[mfaRec](ctx, tx, s.mfaKey(account, serial))
 		if err != nil {
 			return err
 		}
@@ -458,7 +459,7 @@ func (s *Service) changeMFATags(ctx context.Context, account, serial, op string,
 		if d.Tags, err = change(d.Tags); err != nil {
 			return err
 		}
-		return putRec(ctx, tx, s.mfaKey(account, serial), d)
+		return storejson.Put(ctx, tx, s.mfaKey(account, serial), d)
 	})
 }
 
@@ -470,7 +471,7 @@ func (s *Service) ListMFADeviceTags(ctx context.Context, account, serial string,
 	}
 	var tags []Tag
 	err := s.view(ctx, func(r store.Reader) error {
-		d, err := getRec[mfaRec](ctx, r, s.mfaKey(account, serial))
+		d, err := storejson.Get[mfaRec](ctx, r, s.mfaKey(account, serial))
 		if err != nil {
 			return err
 		}

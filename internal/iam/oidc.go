@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // OIDCProvider is an IAM OpenID Connect identity provider.
@@ -120,18 +121,18 @@ func (s *Service) CreateOpenIDConnectProvider(ctx context.Context, account strin
 	var result any
 	err = s.write(ctx, account, "CreateOpenIDConnectProvider", []store.EventResource{res(resOIDC, arn)}, audit, &result, func(tx store.Tx) error {
 		k := key(account, kindOIDC, hp)
-		if old, err := getRec[oidcRec](ctx, tx, k); err != nil {
+		if old, err := storejson.Get[oidcRec](ctx, tx, k); err != nil {
 			return err
 		} else if old != nil {
 			return errorf(CodeEntityAlreadyExists, "Provider with url %s already exists.", in.URL)
 		}
-		if n, err := countRecs(ctx, tx, account, kindOIDC, ""); err != nil {
+		if n, err := storejson.Count(ctx, tx, account, kindOIDC, ""); err != nil {
 			return err
 		} else if n >= s.quotas.OIDCProviders {
 			return quota("OpenIdConnectProvidersPerAccount", s.quotas.OIDCProviders)
 		}
 		rec := &oidcRec{URL: hp, ClientIDs: dedupe(in.ClientIDList), Thumbprints: dedupe(in.ThumbprintList), Created: s.clock(), Tags: in.Tags}
-		if err := createRec(ctx, tx, k, rec); err != nil {
+		if err := storejson.Create(ctx, tx, k, rec); err != nil {
 			return err
 		}
 		out = oidcView(account, rec)
@@ -158,7 +159,7 @@ func (s *Service) GetOpenIDConnectProvider(ctx context.Context, account, arn str
 	}
 	var out *OIDCProvider
 	err = s.view(ctx, func(r store.Reader) error {
-		rec, err := getRec[oidcRec](ctx, r, key(account, kindOIDC, name))
+		rec, err := storejson.Get[oidcRec](ctx, r, key(account, kindOIDC, name))
 		if err != nil {
 			return err
 		}
@@ -176,7 +177,7 @@ func (s *Service) GetOpenIDConnectProvider(ctx context.Context, account, arn str
 func (s *Service) ListOpenIDConnectProviders(ctx context.Context, account string) ([]string, error) {
 	var out []string
 	err := s.view(ctx, func(r store.Reader) error {
-		_, ids, err := listRecs[oidcRec](ctx, r, account, kindOIDC, "")
+		_, ids, err := storejson.List[oidcRec](ctx, r, account, kindOIDC, "")
 		for _, id := range ids {
 			out = append(out, oidcARN(account, id))
 		}
@@ -197,7 +198,7 @@ func (s *Service) DeleteOpenIDConnectProvider(ctx context.Context, account, arn 
 		return err
 	}
 	return s.write(ctx, account, "DeleteOpenIDConnectProvider", []store.EventResource{res(resOIDC, arn)}, audit, nil, func(tx store.Tx) error {
-		return deleteRec(ctx, tx, key(account, kindOIDC, name))
+		return storejson.Delete(ctx, tx, key(account, kindOIDC, name))
 	})
 }
 
@@ -208,7 +209,7 @@ func (s *Service) changeOIDC(ctx context.Context, account, arn, op string, audit
 	}
 	return s.write(ctx, account, op, []store.EventResource{res(resOIDC, arn)}, audit, nil, func(tx store.Tx) error {
 		k := key(account, kindOIDC, name)
-		rec, err := getRec[oidcRec](ctx, tx, k)
+		rec, err := storejson.Get[oidcRec](ctx, tx, k)
 		if err != nil {
 			return err
 		}
@@ -218,7 +219,7 @@ func (s *Service) changeOIDC(ctx context.Context, account, arn, op string, audit
 		if err := change(rec); err != nil {
 			return err
 		}
-		return putRec(ctx, tx, k, rec)
+		return storejson.Put(ctx, tx, k, rec)
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cleanroom-dev/cleanroom/internal/policy"
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // Policy is a managed policy, customer managed
@@ -149,7 +150,7 @@ func (s *Service) resolvePolicy(ctx context.Context, r store.Reader, account, ar
 	if owner != account {
 		return nil, nil
 	}
-	rec, err := getRec[policyRec](ctx, r, key(account, kindPolicy, lower(name)))
+	rec, err := storejson.Get[policyRec](ctx, r, key(account, kindPolicy, lower(name)))
 	if err != nil || rec == nil || rec.Name != name || rec.Path != path {
 		return nil, err
 	}
@@ -160,10 +161,10 @@ func policyARN(account, path, name string) string { return entityARN(account, "p
 
 // usage counts the attachments and boundary uses of a policy in account.
 func usage(ctx context.Context, r store.Reader, account, arn string) (attached, boundary int, err error) {
-	if attached, err = countRecs(ctx, r, account, kindAttachment, arn+"\n"); err != nil {
+	if attached, err = storejson.Count(ctx, r, account, kindAttachment, arn+"\n"); err != nil {
 		return 0, 0, err
 	}
-	boundary, err = countRecs(ctx, r, account, kindBoundaryUse, arn+"\n")
+	boundary, err = storejson.Count(ctx, r, account, kindBoundaryUse, arn+"\n")
 	return attached, boundary, err
 }
 
@@ -264,12 +265,12 @@ func (s *Service) CreatePolicy(ctx context.Context, account string, in CreatePol
 	var result any
 	err = s.write(ctx, account, "CreatePolicy", []store.EventResource{res(resPolicy, arn)}, audit, &result, func(tx store.Tx) error {
 		k := key(account, kindPolicy, lower(in.PolicyName))
-		if old, err := getRec[policyRec](ctx, tx, k); err != nil {
+		if old, err := storejson.Get[policyRec](ctx, tx, k); err != nil {
 			return err
 		} else if old != nil {
 			return errorf(CodeEntityAlreadyExists, "A policy called %s already exists. Duplicate names are not allowed.", in.PolicyName)
 		}
-		if n, err := countRecs(ctx, tx, account, kindPolicy, ""); err != nil {
+		if n, err := storejson.Count(ctx, tx, account, kindPolicy, ""); err != nil {
 			return err
 		} else if n >= s.quotas.PoliciesPerAccount {
 			return quota("PoliciesPerAccount", s.quotas.PoliciesPerAccount)
@@ -284,7 +285,7 @@ func (s *Service) CreatePolicy(ctx context.Context, account string, in CreatePol
 			Default: "v1", Next: 2, Versions: []versionRec{{ID: "v1", Document: in.PolicyDocument, Created: now}},
 			Tags: in.Tags,
 		}
-		if err := createRec(ctx, tx, k, rec); err != nil {
+		if err := storejson.Create(ctx, tx, k, rec); err != nil {
 			return err
 		}
 		out, err = s.policyView(ctx, tx, account, &managed{arn: arn, rec: rec}, true)
@@ -399,7 +400,7 @@ func (s *Service) ListPolicies(ctx context.Context, account string, in ListPolic
 			}
 		}
 		if in.Scope != ScopeAWS {
-			recs, _, err := listRecs[policyRec](ctx, r, account, kindPolicy, "")
+			recs, _, err := storejson.List[policyRec](ctx, r, account, kindPolicy, "")
 			if err != nil {
 				return err
 			}
@@ -483,7 +484,7 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, account, arn, documen
 		if setAsDefault {
 			rec.Default = v.ID
 		}
-		if err := putRec(ctx, tx, key(account, kindPolicy, lower(rec.Name)), rec); err != nil {
+		if err := storejson.Put(ctx, tx, key(account, kindPolicy, lower(rec.Name)), rec); err != nil {
 			return err
 		}
 		out = &PolicyVersion{VersionID: v.ID, IsDefaultVersion: setAsDefault, CreateDate: now}
@@ -595,7 +596,7 @@ func (s *Service) DeletePolicyVersion(ctx context.Context, account, arn, version
 			return deleteConflict("Cannot delete the default version of a policy.")
 		}
 		rec.Versions = slices.Delete(rec.Versions, i, i+1)
-		return putRec(ctx, tx, key(account, kindPolicy, lower(rec.Name)), rec)
+		return storejson.Put(ctx, tx, key(account, kindPolicy, lower(rec.Name)), rec)
 	})
 }
 
@@ -615,7 +616,7 @@ func (s *Service) SetDefaultPolicyVersion(ctx context.Context, account, arn, ver
 			return noSuchPolicyVersion(arn, versionID)
 		}
 		rec.Default = versionID
-		return putRec(ctx, tx, key(account, kindPolicy, lower(rec.Name)), rec)
+		return storejson.Put(ctx, tx, key(account, kindPolicy, lower(rec.Name)), rec)
 	})
 }
 
@@ -638,7 +639,7 @@ func (s *Service) DeletePolicy(ctx context.Context, account, arn string, audit A
 		if len(m.rec.Versions) > 1 {
 			return deleteConflict("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
 		}
-		return deleteRec(ctx, tx, key(account, kindPolicy, lower(m.rec.Name)))
+		return storejson.Delete(ctx, tx, key(account, kindPolicy, lower(m.rec.Name)))
 	})
 }
 
@@ -669,7 +670,7 @@ func (s *Service) changePolicyTags(ctx context.Context, account, arn, op string,
 		if m.rec.Tags, err = change(m.rec.Tags); err != nil {
 			return err
 		}
-		return putRec(ctx, tx, key(account, kindPolicy, lower(m.rec.Name)), m.rec)
+		return storejson.Put(ctx, tx, key(account, kindPolicy, lower(m.rec.Name)), m.rec)
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cleanroom-dev/cleanroom/internal/policy"
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // Role is an IAM role.
@@ -112,12 +113,12 @@ func (s *Service) CreateRole(ctx context.Context, account string, in CreateRoleI
 	var result any
 	err := s.write(ctx, account, "CreateRole", []store.EventResource{res(resRole, in.RoleName)}, audit, &result, func(tx store.Tx) error {
 		k := key(account, kindRole, lower(in.RoleName))
-		if old, err := getRec[roleRec](ctx, tx, k); err != nil {
+		if old, err := storejson.Get[roleRec](ctx, tx, k); err != nil {
 			return err
 		} else if old != nil {
 			return errorf(CodeEntityAlreadyExists, "Role with name %s already exists.", in.RoleName)
 		}
-		if n, err := countRecs(ctx, tx, account, kindRole, ""); err != nil {
+		if n, err := storejson.Count(ctx, tx, account, kindRole, ""); err != nil {
 			return err
 		} else if n >= s.quotas.RolesPerAccount {
 			return quota("RolesPerAccount", s.quotas.RolesPerAccount)
@@ -136,7 +137,7 @@ func (s *Service) CreateRole(ctx context.Context, account string, in CreateRoleI
 				return err
 			}
 		}
-		if err := createRec(ctx, tx, k, rec); err != nil {
+		if err := storejson.Create(ctx, tx, k, rec); err != nil {
 			return err
 		}
 		r := roleView(account, rec, true)
@@ -155,7 +156,7 @@ func (s *Service) GetRole(ctx context.Context, account, name string) (*Role, err
 	}
 	var out *Role
 	err := s.view(ctx, func(r store.Reader) error {
-		rec, err := getRec[roleRec](ctx, r, key(account, kindRole, lower(name)))
+		rec, err := storejson.Get[roleRec](ctx, r, key(account, kindRole, lower(name)))
 		if err != nil {
 			return err
 		}
@@ -178,7 +179,7 @@ func (s *Service) ListRoles(ctx context.Context, account, pathPrefix string, p P
 	}
 	var roles []Role
 	err := s.view(ctx, func(r store.Reader) error {
-		recs, _, err := listRecs[roleRec](ctx, r, account, kindRole, "")
+		recs, _, err := storejson.List[roleRec](ctx, r, account, kindRole, "")
 		for _, rec := range recs {
 			if strings.HasPrefix(rec.Path, pathPrefix) {
 				roles = append(roles, roleView(account, rec, false))
@@ -287,7 +288,7 @@ func (s *Service) DeleteRole(ctx context.Context, account, name string, audit Au
 		if err := dropBoundaryUsage(ctx, tx, account, en); err != nil {
 			return err
 		}
-		return deleteRec(ctx, tx, en.key(account))
+		return storejson.Delete(ctx, tx, en.key(account))
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // User is an IAM user.
@@ -63,12 +64,12 @@ func (s *Service) CreateUser(ctx context.Context, account string, in CreateUserI
 	var result any
 	err := s.write(ctx, account, "CreateUser", []store.EventResource{res(resUser, in.UserName)}, audit, &result, func(tx store.Tx) error {
 		k := key(account, kindUser, lower(in.UserName))
-		if old, err := getRec[userRec](ctx, tx, k); err != nil {
+		if old, err := storejson.Get[userRec](ctx, tx, k); err != nil {
 			return err
 		} else if old != nil {
 			return errorf(CodeEntityAlreadyExists, "User with name %s already exists.", in.UserName)
 		}
-		if n, err := countRecs(ctx, tx, account, kindUser, ""); err != nil {
+		if n, err := storejson.Count(ctx, tx, account, kindUser, ""); err != nil {
 			return err
 		} else if n >= s.quotas.UsersPerAccount {
 			return quota("UsersPerAccount", s.quotas.UsersPerAccount)
@@ -84,7 +85,7 @@ func (s *Service) CreateUser(ctx context.Context, account string, in CreateUserI
 				return err
 			}
 		}
-		if err := createRec(ctx, tx, k, rec); err != nil {
+		if err := storejson.Create(ctx, tx, k, rec); err != nil {
 			return err
 		}
 		u := userView(account, rec, true)
@@ -117,7 +118,7 @@ func (s *Service) GetUser(ctx context.Context, account, name string) (*User, err
 	}
 	var out *User
 	err = s.view(ctx, func(r store.Reader) error {
-		rec, err := getRec[userRec](ctx, r, key(account, kindUser, lower(name)))
+		rec, err := storejson.Get[userRec](ctx, r, key(account, kindUser, lower(name)))
 		if err != nil {
 			return err
 		}
@@ -147,7 +148,7 @@ func (s *Service) ListUsers(ctx context.Context, account, pathPrefix string, p P
 	}
 	var users []User
 	err := s.view(ctx, func(r store.Reader) error {
-		recs, _, err := listRecs[userRec](ctx, r, account, kindUser, "")
+		recs, _, err := storejson.List[userRec](ctx, r, account, kindUser, "")
 		for _, rec := range recs {
 			if strings.HasPrefix(rec.Path, pathPrefix) {
 				users = append(users, userView(account, rec, false))
@@ -189,13 +190,13 @@ func (s *Service) UpdateUser(ctx context.Context, account, name, newName, newPat
 			return en.save(ctx, tx, account)
 		}
 		if lower(newName) != lower(oldName) {
-			if other, err := getRec[userRec](ctx, tx, key(account, kindUser, lower(newName))); err != nil {
+			if other, err := storejson.Get[userRec](ctx, tx, key(account, kindUser, lower(newName))); err != nil {
 				return err
 			} else if other != nil {
 				return errorf(CodeEntityAlreadyExists, "User with name %s already exists.", newName)
 			}
 		}
-		if err := deleteRec(ctx, tx, en.key(account)); err != nil {
+		if err := storejson.Delete(ctx, tx, en.key(account)); err != nil {
 			return err
 		}
 		u.Name = newName
@@ -214,16 +215,16 @@ func (s *Service) renameUserRefs(ctx context.Context, tx store.Tx, account strin
 		return err
 	}
 	for _, g := range u.Groups {
-		if err := deleteRec(ctx, tx, key(account, kindMember, g+"\n"+lower(oldName))); err != nil {
+		if err := storejson.Delete(ctx, tx, key(account, kindMember, g+"\n"+lower(oldName))); err != nil {
 			return err
 		}
-		if err := putRec(ctx, tx, key(account, kindMember, g+"\n"+lower(u.Name)), memberRec{User: u.Name}); err != nil {
+		if err := storejson.Put(ctx, tx, key(account, kindMember, g+"\n"+lower(u.Name)), memberRec{User: u.Name}); err != nil {
 			return err
 		}
 	}
 	for _, id := range u.AccessKeys {
 		k := key("", kindAccessKey, id)
-		ak, err := getRec[accessKeyRec](ctx, tx, k)
+		ak, err := storejson.Get[accessKeyRec](ctx, tx, k)
 		if err != nil {
 			return err
 		}
@@ -231,13 +232,13 @@ func (s *Service) renameUserRefs(ctx context.Context, tx store.Tx, account strin
 			continue
 		}
 		ak.User, ak.UserLower = u.Name, lower(u.Name)
-		if err := putRec(ctx, tx, k, ak); err != nil {
+		if err := storejson.Put(ctx, tx, k, ak); err != nil {
 			return err
 		}
 	}
 	for _, serial := range u.MFA {
 		k := key(account, kindMFA, serial)
-		d, err := getRec[mfaRec](ctx, tx, k)
+		d, err := storejson.Get[mfaRec](ctx, tx, k)
 		if err != nil {
 			return err
 		}
@@ -245,7 +246,7 @@ func (s *Service) renameUserRefs(ctx context.Context, tx store.Tx, account strin
 			continue
 		}
 		d.User = lower(u.Name)
-		if err := putRec(ctx, tx, k, d); err != nil {
+		if err := storejson.Put(ctx, tx, k, d); err != nil {
 			return err
 		}
 	}
@@ -282,7 +283,7 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string, audit Au
 		if err := dropBoundaryUsage(ctx, tx, account, en); err != nil {
 			return err
 		}
-		return deleteRec(ctx, tx, en.key(account))
+		return storejson.Delete(ctx, tx, en.key(account))
 	})
 }
 
