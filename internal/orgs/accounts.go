@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // CreateAccountInput is CreateAccount's request.
@@ -74,20 +75,20 @@ func (s *Service) CreateAccount(ctx context.Context, caller string, in CreateAcc
 		resources = []store.EventResource{res(resAccount, in.AccountName)}
 
 		emailKey := key("", kindEmail, strings.ToLower(in.Email))
-		if taken, err := getRec[emailRec](ctx, tx, emailKey); err != nil {
+		if taken, err := storejson.Get[emailRec](ctx, tx, emailKey); err != nil {
 			return err
 		} else if taken != nil {
 			car.State, car.Completed, car.Failure = CreateAccountFailed, now, FailureEmailAlreadyExists
-			if err := createRec(ctx, tx, key(o.Mgmt, kindCAR, id), car); err != nil {
+			if err := storejson.Create(ctx, tx, key(o.Mgmt, kindCAR, id), car); err != nil {
 				return err
 			}
 			return s.resultEvent(ctx, tx, o.Mgmt, car)
 		}
-		n, err := listIDs(ctx, tx, o.Mgmt, kindAccount, "")
+		n, err := storejson.Count(ctx, tx, o.Mgmt, kindAccount, "")
 		if err != nil {
 			return err
 		}
-		if len(n) >= s.quotas.Accounts {
+		if n >= s.quotas.Accounts {
 			return clone(errTooManyAccts)
 		}
 		a, err := s.accounts.Create(ctx, tx, in.AccountName, in.Email, false)
@@ -97,13 +98,13 @@ func (s *Service) CreateAccount(ctx context.Context, caller string, in CreateAcc
 		car.Account = a.ID
 		ar := &accountRec{ID: a.ID, Name: in.AccountName, Email: in.Email, Parent: o.RootID, Method: JoinedMethodCreated,
 			Status: AccountStatusActive, Joined: now, Tags: in.Tags}
-		if err := createRec(ctx, tx, key(o.Mgmt, kindAccount, a.ID), ar); err != nil {
+		if err := storejson.Create(ctx, tx, key(o.Mgmt, kindAccount, a.ID), ar); err != nil {
 			return err
 		}
-		if err := putRec(ctx, tx, key("", kindMembership, a.ID), membershipRec{Org: o.ID, Mgmt: o.Mgmt}); err != nil {
+		if err := storejson.Put(ctx, tx, key("", kindMembership, a.ID), membershipRec{Org: o.ID, Mgmt: o.Mgmt}); err != nil {
 			return err
 		}
-		if err := createRec(ctx, tx, emailKey, emailRec{Account: a.ID}); err != nil {
+		if err := storejson.Create(ctx, tx, emailKey, emailRec{Account: a.ID}); err != nil {
 			return err
 		}
 		if err := addChild(ctx, tx, o.Mgmt, o.RootID, a.ID); err != nil {
@@ -112,7 +113,7 @@ func (s *Service) CreateAccount(ctx context.Context, caller string, in CreateAcc
 		if err := s.attachDefaults(ctx, tx, o, a.ID); err != nil {
 			return err
 		}
-		return createRec(ctx, tx, key(o.Mgmt, kindCAR, id), car)
+		return storejson.Create(ctx, tx, key(o.Mgmt, kindCAR, id), car)
 	})
 	if err != nil {
 		return nil, err
@@ -154,7 +155,7 @@ func (s *Service) finish(ctx context.Context, mgmt, carID string) {
 	defer s.finishing.Delete(carID)
 	var car *carRec
 	if err := s.view(ctx, func(r store.Reader) (err error) {
-		car, err = getRec[carRec](ctx, r, key(mgmt, kindCAR, carID))
+		car, err = storejson.Get[carRec](ctx, r, key(mgmt, kindCAR, carID))
 		return err
 	}); err != nil || car == nil || car.State != CreateAccountInProgress {
 		if err != nil {
@@ -168,12 +169,12 @@ func (s *Service) finish(ctx context.Context, mgmt, carID string) {
 		return
 	}
 	err := s.store.Update(ctx, func(tx store.Tx) error {
-		c, err := getRec[carRec](ctx, tx, key(mgmt, kindCAR, carID))
+		c, err := storejson.Get[carRec](ctx, tx, key(mgmt, kindCAR, carID))
 		if err != nil || c == nil || c.State != CreateAccountInProgress {
 			return err
 		}
 		c.State, c.Completed = CreateAccountSucceeded, s.clock()
-		if err := putRec(ctx, tx, key(mgmt, kindCAR, carID), c); err != nil {
+		if err := storejson.Put(ctx, tx, key(mgmt, kindCAR, carID), c); err != nil {
 			return err
 		}
 		return s.resultEvent(ctx, tx, mgmt, c)
@@ -210,12 +211,12 @@ func (s *Service) Resume(ctx context.Context) error {
 	type pending struct{ mgmt, id string }
 	var todo []pending
 	err := s.view(ctx, func(r store.Reader) error {
-		orgs, _, err := listRecs[orgRec](ctx, r, "", kindOrg, "")
+		orgs, _, err := storejson.List[orgRec](ctx, r, "", kindOrg, "")
 		if err != nil {
 			return err
 		}
 		for _, o := range orgs {
-			cars, _, err := listRecs[carRec](ctx, r, o.Mgmt, kindCAR, "")
+			cars, _, err := storejson.List[carRec](ctx, r, o.Mgmt, kindCAR, "")
 			if err != nil {
 				return err
 			}
@@ -248,7 +249,7 @@ func (s *Service) DescribeCreateAccountStatus(ctx context.Context, caller, reque
 		if err != nil {
 			return err
 		}
-		c, err := getRec[carRec](ctx, r, key(o.Mgmt, kindCAR, requestID))
+		c, err := storejson.Get[carRec](ctx, r, key(o.Mgmt, kindCAR, requestID))
 		if err != nil {
 			return err
 		}
@@ -278,7 +279,7 @@ func (s *Service) ListCreateAccountStatus(ctx context.Context, caller string, st
 		if err != nil {
 			return err
 		}
-		cars, _, err := listRecs[carRec](ctx, r, o.Mgmt, kindCAR, "")
+		cars, _, err := storejson.List[carRec](ctx, r, o.Mgmt, kindCAR, "")
 		if err != nil {
 			return err
 		}
@@ -334,7 +335,7 @@ func (s *Service) ListAccounts(ctx context.Context, caller string, p Page) (List
 		if err != nil {
 			return err
 		}
-		recs, _, err := listRecs[accountRec](ctx, r, o.Mgmt, kindAccount, "")
+		recs, _, err := storejson.List[accountRec](ctx, r, o.Mgmt, kindAccount, "")
 		if err != nil {
 			return err
 		}
@@ -365,7 +366,7 @@ func (s *Service) DescribeAccount(ctx context.Context, caller, accountID string)
 		if err != nil {
 			return err
 		}
-		a, err := getRec[accountRec](ctx, r, key(o.Mgmt, kindAccount, accountID))
+		a, err := storejson.Get[accountRec](ctx, r, key(o.Mgmt, kindAccount, accountID))
 		if err != nil {
 			return err
 		}
@@ -404,7 +405,7 @@ func (s *Service) ListAccountsForParent(ctx context.Context, caller, parentID st
 			if ParseID(id) != KindAccount {
 				continue
 			}
-			a, err := getRec[accountRec](ctx, r, key(o.Mgmt, kindAccount, id))
+			a, err := storejson.Get[accountRec](ctx, r, key(o.Mgmt, kindAccount, id))
 			if err != nil {
 				return err
 			}
@@ -449,7 +450,7 @@ func (s *Service) MoveAccount(ctx context.Context, caller, accountID, sourcePare
 		if err != nil {
 			return err
 		}
-		a, err := getRec[accountRec](ctx, tx, key(o.Mgmt, kindAccount, accountID))
+		a, err := storejson.Get[accountRec](ctx, tx, key(o.Mgmt, kindAccount, accountID))
 		if err != nil {
 			return err
 		}
@@ -479,6 +480,6 @@ func (s *Service) MoveAccount(ctx context.Context, caller, accountID, sourcePare
 			return err
 		}
 		a.Parent = destParentID
-		return putRec(ctx, tx, key(o.Mgmt, kindAccount, a.ID), a)
+		return storejson.Put(ctx, tx, key(o.Mgmt, kindAccount, a.ID), a)
 	})
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cleanroom-dev/cleanroom/internal/policy"
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // This file is what the server asks on every request: the organization
@@ -101,7 +102,7 @@ func (s *Service) readAccountOrg(ctx context.Context, r store.Reader, account st
 	if o == nil {
 		return noOrg, nil
 	}
-	a, err := getRec[accountRec](ctx, r, key(o.Mgmt, kindAccount, account))
+	a, err := storejson.Get[accountRec](ctx, r, key(o.Mgmt, kindAccount, account))
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cleanroom-dev/cleanroom/internal/account"
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // CreateOrganization creates an organization with the caller as its
@@ -54,21 +55,21 @@ func (s *Service) CreateOrganization(ctx context.Context, caller, featureSet str
 		if featureSet == FeatureSetAll {
 			o.Enabled = []string{PolicyTypeSCP}
 		}
-		if err := createRec(ctx, tx, key("", kindOrg, orgID), o); err != nil {
+		if err := storejson.Create(ctx, tx, key("", kindOrg, orgID), o); err != nil {
 			return err
 		}
-		if err := putRec(ctx, tx, key("", kindMembership, caller), membershipRec{Org: orgID, Mgmt: caller}); err != nil {
+		if err := storejson.Put(ctx, tx, key("", kindMembership, caller), membershipRec{Org: orgID, Mgmt: caller}); err != nil {
 			return err
 		}
 		if acct.Email != "" {
-			if err := putRec(ctx, tx, key("", kindEmail, strings.ToLower(acct.Email)), emailRec{Account: caller}); err != nil {
+			if err := storejson.Put(ctx, tx, key("", kindEmail, strings.ToLower(acct.Email)), emailRec{Account: caller}); err != nil {
 				return err
 			}
 		}
 		// The management account joins its own organization; AWS reports
 		// it as INVITED.
 		ar := &accountRec{ID: caller, Name: acct.Name, Email: acct.Email, Parent: rootID, Method: JoinedMethodInvited, Status: AccountStatusActive, Joined: now}
-		if err := putRec(ctx, tx, key(caller, kindAccount, caller), ar); err != nil {
+		if err := storejson.Put(ctx, tx, key(caller, kindAccount, caller), ar); err != nil {
 			return err
 		}
 		if err := addChild(ctx, tx, caller, rootID, caller); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // ouView renders an OU with its path.
@@ -26,7 +27,7 @@ func siblingNamed(ctx context.Context, r store.Reader, o *orgRec, parent, name, 
 		if id == except || ParseID(id) != KindOU {
 			continue
 		}
-		ou, err := getRec[ouRec](ctx, r, key(o.Mgmt, kindOU, id))
+		ou, err := storejson.Get[ouRec](ctx, r, key(o.Mgmt, kindOU, id))
 		if err != nil {
 			return false, err
 		}
@@ -78,11 +79,11 @@ func (s *Service) CreateOrganizationalUnit(ctx context.Context, caller, parentID
 		} else if dup {
 			return clone(errDuplicateOU)
 		}
-		n, err := listIDs(ctx, tx, o.Mgmt, kindOU, "")
+		n, err := storejson.Count(ctx, tx, o.Mgmt, kindOU, "")
 		if err != nil {
 			return err
 		}
-		if len(n) >= s.quotas.OrganizationalUnits {
+		if n >= s.quotas.OrganizationalUnits {
 			return clone(errTooManyOUs)
 		}
 		id, err := s.newOUID(o.RootID)
@@ -90,7 +91,7 @@ func (s *Service) CreateOrganizationalUnit(ctx context.Context, caller, parentID
 			return err
 		}
 		ou := &ouRec{ID: id, Name: name, Parent: parentID, Created: s.clock(), Tags: tags}
-		if err := createRec(ctx, tx, key(o.Mgmt, kindOU, id), ou); err != nil {
+		if err := storejson.Create(ctx, tx, key(o.Mgmt, kindOU, id), ou); err != nil {
 			return err
 		}
 		if err := addChild(ctx, tx, o.Mgmt, parentID, id); err != nil {
@@ -119,7 +120,7 @@ func (s *Service) DescribeOrganizationalUnit(ctx context.Context, caller, ouID s
 		if err != nil {
 			return err
 		}
-		ou, err := getRec[ouRec](ctx, r, key(o.Mgmt, kindOU, ouID))
+		ou, err := storejson.Get[ouRec](ctx, r, key(o.Mgmt, kindOU, ouID))
 		if err != nil {
 			return err
 		}
@@ -152,7 +153,7 @@ func (s *Service) UpdateOrganizationalUnit(ctx context.Context, caller, ouID, na
 		if err != nil {
 			return err
 		}
-		ou, err := getRec[ouRec](ctx, tx, key(o.Mgmt, kindOU, ouID))
+		ou, err := storejson.Get[ouRec](ctx, tx, key(o.Mgmt, kindOU, ouID))
 		if err != nil {
 			return err
 		}
@@ -166,7 +167,7 @@ func (s *Service) UpdateOrganizationalUnit(ctx context.Context, caller, ouID, na
 				return clone(errDuplicateOU)
 			}
 			ou.Name = name
-			if err := putRec(ctx, tx, key(o.Mgmt, kindOU, ouID), ou); err != nil {
+			if err := storejson.Put(ctx, tx, key(o.Mgmt, kindOU, ouID), ou); err != nil {
 				return err
 			}
 		}
@@ -190,7 +191,7 @@ func (s *Service) DeleteOrganizationalUnit(ctx context.Context, caller, ouID str
 		if err != nil {
 			return err
 		}
-		ou, err := getRec[ouRec](ctx, tx, key(o.Mgmt, kindOU, ouID))
+		ou, err := storejson.Get[ouRec](ctx, tx, key(o.Mgmt, kindOU, ouID))
 		if err != nil {
 			return err
 		}
@@ -210,7 +211,7 @@ func (s *Service) DeleteOrganizationalUnit(ctx context.Context, caller, ouID str
 		if err := removeChild(ctx, tx, o.Mgmt, ou.Parent, ouID); err != nil {
 			return err
 		}
-		return deleteRec(ctx, tx, key(o.Mgmt, kindOU, ouID))
+		return storejson.Delete(ctx, tx, key(o.Mgmt, kindOU, ouID))
 	})
 }
 
@@ -240,7 +241,7 @@ func (s *Service) ListOrganizationalUnitsForParent(ctx context.Context, caller, 
 			if ParseID(id) != KindOU {
 				continue
 			}
-			ou, err := getRec[ouRec](ctx, r, key(o.Mgmt, kindOU, id))
+			ou, err := storejson.Get[ouRec](ctx, r, key(o.Mgmt, kindOU, id))
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cleanroom-dev/cleanroom/internal/policy"
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // checkContent validates a policy document for its type: at most 5,120
@@ -101,16 +102,16 @@ func (s *Service) CreatePolicy(ctx context.Context, caller string, in CreatePoli
 			return clone(errTypeNotAvailable)
 		}
 		nameKey := key(o.Mgmt, kindPolicyName, policyNameID(in.Type, in.Name))
-		if dup, err := getRec[policyNameRec](ctx, tx, nameKey); err != nil {
+		if dup, err := storejson.Get[policyNameRec](ctx, tx, nameKey); err != nil {
 			return err
 		} else if dup != nil {
 			return clone(errDuplicatePolicy)
 		}
-		n, err := listIDs(ctx, tx, o.Mgmt, kindPolicyName, in.Type+"/")
+		n, err := storejson.Count(ctx, tx, o.Mgmt, kindPolicyName, in.Type+"/")
 		if err != nil {
 			return err
 		}
-		if len(n) >= s.policyQuota(in.Type) {
+		if n >= s.policyQuota(in.Type) {
 			return clone(errTooManyPols)
 		}
 		id, err := s.newPolicyID()
@@ -119,10 +120,10 @@ func (s *Service) CreatePolicy(ctx context.Context, caller string, in CreatePoli
 		}
 		now := s.clock()
 		p := &policyRec{ID: id, Name: in.Name, Description: in.Description, Type: in.Type, Content: in.Content, Created: now, Updated: now, Tags: in.Tags}
-		if err := createRec(ctx, tx, key(o.Mgmt, kindPolicy, id), p); err != nil {
+		if err := storejson.Create(ctx, tx, key(o.Mgmt, kindPolicy, id), p); err != nil {
 			return err
 		}
-		if err := createRec(ctx, tx, nameKey, policyNameRec{ID: id}); err != nil {
+		if err := storejson.Create(ctx, tx, nameKey, policyNameRec{ID: id}); err != nil {
 			return err
 		}
 		out = p.view(o)
@@ -139,7 +140,7 @@ func (s *Service) loadPolicy(ctx context.Context, r store.Reader, o *orgRec, id 
 	if m := s.managed[id]; m != nil {
 		return m, nil, nil
 	}
-	p, err := getRec[policyRec](ctx, r, key(o.Mgmt, kindPolicy, id))
+	p, err := storejson.Get[policyRec](ctx, r, key(o.Mgmt, kindPolicy, id))
 	return nil, p, err
 }
 
@@ -230,21 +231,21 @@ func (s *Service) UpdatePolicy(ctx context.Context, caller string, in UpdatePoli
 		}
 		if in.Name != nil && *in.Name != p.Name {
 			newKey := key(o.Mgmt, kindPolicyName, policyNameID(p.Type, *in.Name))
-			if dup, err := getRec[policyNameRec](ctx, tx, newKey); err != nil {
+			if dup, err := storejson.Get[policyNameRec](ctx, tx, newKey); err != nil {
 				return err
 			} else if dup != nil {
 				return clone(errDuplicatePolicy)
 			}
-			if err := deleteRec(ctx, tx, key(o.Mgmt, kindPolicyName, policyNameID(p.Type, p.Name))); err != nil {
+			if err := storejson.Delete(ctx, tx, key(o.Mgmt, kindPolicyName, policyNameID(p.Type, p.Name))); err != nil {
 				return err
 			}
-			if err := createRec(ctx, tx, newKey, policyNameRec{ID: p.ID}); err != nil {
+			if err := storejson.Create(ctx, tx, newKey, policyNameRec{ID: p.ID}); err != nil {
 				return err
 			}
 			p.Name = *in.Name
 		}
 		p.Updated = s.clock()
-		if err := putRec(ctx, tx, key(o.Mgmt, kindPolicy, p.ID), p); err != nil {
+		if err := storejson.Put(ctx, tx, key(o.Mgmt, kindPolicy, p.ID), p); err != nil {
 			return err
 		}
 		out = p.view(o)
@@ -283,10 +284,10 @@ func (s *Service) DeletePolicy(ctx context.Context, caller, policyID string, aud
 		if len(ts) > 0 {
 			return clone(errPolicyInUse)
 		}
-		if err := deleteRec(ctx, tx, key(o.Mgmt, kindPolicyName, policyNameID(p.Type, p.Name))); err != nil {
+		if err := storejson.Delete(ctx, tx, key(o.Mgmt, kindPolicyName, policyNameID(p.Type, p.Name))); err != nil {
 			return err
 		}
-		return deleteRec(ctx, tx, key(o.Mgmt, kindPolicy, policyID))
+		return storejson.Delete(ctx, tx, key(o.Mgmt, kindPolicy, policyID))
 	})
 }
 
@@ -432,7 +433,7 @@ func (s *Service) ListPolicies(ctx context.Context, caller, filter string, p Pag
 			return err
 		}
 		items = append(items, s.defaults[filter].summary)
-		recs, _, err := listRecs[policyRec](ctx, r, o.Mgmt, kindPolicy, "")
+		recs, _, err := storejson.List[policyRec](ctx, r, o.Mgmt, kindPolicy, "")
 		if err != nil {
 			return err
 		}
@@ -596,7 +597,7 @@ func (s *Service) setPolicyType(ctx context.Context, caller, rootID, policyType 
 				return err
 			}
 		}
-		if err := putRec(ctx, tx, key("", kindOrg, o.ID), o); err != nil {
+		if err := storejson.Put(ctx, tx, key("", kindOrg, o.ID), o); err != nil {
 			return err
 		}
 		r := o.root()
@@ -610,11 +611,11 @@ func (s *Service) setPolicyType(ctx context.Context, caller, rootID, policyType 
 // account of o.
 func (s *Service) attachEverywhere(ctx context.Context, tx store.Tx, o *orgRec, policyID, typ string) error {
 	targets := []string{o.RootID}
-	ous, err := listIDs(ctx, tx, o.Mgmt, kindOU, "")
+	ous, err := storejson.IDs(ctx, tx, o.Mgmt, kindOU, "")
 	if err != nil {
 		return err
 	}
-	accts, err := listIDs(ctx, tx, o.Mgmt, kindAccount, "")
+	accts, err := storejson.IDs(ctx, tx, o.Mgmt, kindAccount, "")
 	if err != nil {
 		return err
 	}
@@ -629,7 +630,7 @@ func (s *Service) attachEverywhere(ctx context.Context, tx store.Tx, o *orgRec, 
 
 // detachType removes every attachment of a policy type in o.
 func (s *Service) detachType(ctx context.Context, tx store.Tx, o *orgRec, typ string) error {
-	recs, ids, err := listRecs[attachmentRec](ctx, tx, o.Mgmt, kindAttachment, "")
+	recs, ids, err := storejson.List[attachmentRec](ctx, tx, o.Mgmt, kindAttachment, "")
 	if err != nil {
 		return err
 	}

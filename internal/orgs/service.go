@@ -16,6 +16,7 @@ import (
 	"github.com/cleanroom-dev/cleanroom/internal/catalog"
 	"github.com/cleanroom-dev/cleanroom/internal/policy"
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // RoleMaker creates, in a member account that Organizations has just
@@ -337,85 +338,6 @@ type carRec struct {
 
 func key(account, kind, id string) store.Key { return store.Key{Account: account, Kind: kind, ID: id} }
 
-// getRec reads a record into a new T; it returns nil, nil when there is
-// none.
-func getRec[T any](ctx context.Context, r store.Reader, k store.Key) (*T, error) {
-	rec, err := r.Get(ctx, k)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("orgs: reading %s %q: %w", k.Kind, k.ID, err)
-	}
-	v := new(T)
-	if err := json.Unmarshal(rec.Data, v); err != nil {
-		return nil, fmt.Errorf("orgs: decoding %s %q: %w", k.Kind, k.ID, err)
-	}
-	return v, nil
-}
-
-// listRecs reads the records of a kind with an ID prefix, in ID order.
-func listRecs[T any](ctx context.Context, r store.Reader, account, kind, prefix string) ([]*T, []string, error) {
-	recs, err := r.List(ctx, store.ListQuery{Account: account, Kind: kind, Prefix: prefix})
-	if err != nil {
-		return nil, nil, fmt.Errorf("orgs: listing %s: %w", kind, err)
-	}
-	out := make([]*T, 0, len(recs))
-	ids := make([]string, 0, len(recs))
-	for _, rec := range recs {
-		v := new(T)
-		if err := json.Unmarshal(rec.Data, v); err != nil {
-			return nil, nil, fmt.Errorf("orgs: decoding %s %q: %w", kind, rec.ID, err)
-		}
-		out = append(out, v)
-		ids = append(ids, rec.ID)
-	}
-	return out, ids, nil
-}
-
-// listIDs returns the IDs of the records of a kind with an ID prefix, with
-// the prefix cut off.
-func listIDs(ctx context.Context, r store.Reader, account, kind, prefix string) ([]string, error) {
-	recs, err := r.List(ctx, store.ListQuery{Account: account, Kind: kind, Prefix: prefix})
-	if err != nil {
-		return nil, fmt.Errorf("orgs: listing %s: %w", kind, err)
-	}
-	ids := make([]string, len(recs))
-	for i, rec := range recs {
-		ids[i] = rec.ID[len(prefix):]
-	}
-	return ids, nil
-}
-
-func putRec(ctx context.Context, tx store.Tx, k store.Key, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("orgs: encoding %s %q: %w", k.Kind, k.ID, err)
-	}
-	if err := tx.Put(ctx, store.Record{Key: k, Data: data}); err != nil {
-		return fmt.Errorf("orgs: writing %s %q: %w", k.Kind, k.ID, err)
-	}
-	return nil
-}
-
-func createRec(ctx context.Context, tx store.Tx, k store.Key, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("orgs: encoding %s %q: %w", k.Kind, k.ID, err)
-	}
-	if err := tx.Create(ctx, store.Record{Key: k, Data: data}); err != nil {
-		return fmt.Errorf("orgs: creating %s %q: %w", k.Kind, k.ID, err)
-	}
-	return nil
-}
-
-func deleteRec(ctx context.Context, tx store.Tx, k store.Key) error {
-	if err := tx.Delete(ctx, k); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("orgs: deleting %s %q: %w", k.Kind, k.ID, err)
-	}
-	return nil
-}
-
 // Audit builds the audit event of one write, as in package iam: the server
 // supplies it, the Service calls it inside the transaction with the
 // operation's result (the value the method returns, or nil) and appends the
@@ -536,11 +458,11 @@ func (s *Service) view(ctx context.Context, fn func(r store.Reader) error) error
 
 // orgOf returns the organization account belongs to, or nil.
 func orgOf(ctx context.Context, r store.Reader, account string) (*orgRec, error) {
-	m, err := getRec[membershipRec](ctx, r, key("", kindMembership, account))
+	m, err := storejson.Get[membershipRec](ctx, r, key("", kindMembership, account))
 	if err != nil || m == nil {
 		return nil, err
 	}
-	o, err := getRec[orgRec](ctx, r, key("", kindOrg, m.Org))
+	o, err := storejson.Get[orgRec](ctx, r, key("", kindOrg, m.Org))
 	if err != nil {
 		return nil, err
 	}

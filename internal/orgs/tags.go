@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // A taggable resource: the root, an OU, an account or a customer managed
@@ -30,7 +31,7 @@ func (s *Service) resourceTags(ctx context.Context, r store.Reader, o *orgRec, i
 		}
 		return p.Tags, func(ctx context.Context, tx store.Tx, tags []Tag) error {
 			p.Tags = tags
-			return putRec(ctx, tx, key(o.Mgmt, kindPolicy, p.ID), p)
+			return storejson.Put(ctx, tx, key(o.Mgmt, kindPolicy, p.ID), p)
 		}, nil
 	}
 	t, err := loadTarget(ctx, r, o, id)
@@ -44,13 +45,13 @@ func (s *Service) resourceTags(ctx context.Context, r store.Reader, o *orgRec, i
 		switch t.kind {
 		case KindRoot:
 			o.RootTags = tags
-			return putRec(ctx, tx, key("", kindOrg, o.ID), o)
+			return storejson.Put(ctx, tx, key("", kindOrg, o.ID), o)
 		case KindOU:
 			t.ou.Tags = tags
-			return putRec(ctx, tx, key(o.Mgmt, kindOU, t.id), t.ou)
+			return storejson.Put(ctx, tx, key(o.Mgmt, kindOU, t.id), t.ou)
 		}
 		t.acct.Tags = tags
-		return putRec(ctx, tx, key(o.Mgmt, kindAccount, t.id), t.acct)
+		return storejson.Put(ctx, tx, key(o.Mgmt, kindAccount, t.id), t.acct)
 	}, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cleanroom-dev/cleanroom/internal/store"
+	"github.com/cleanroom-dev/cleanroom/internal/store/storejson"
 )
 
 // The tree: the root, OUs and accounts, each account and OU with one parent
@@ -70,13 +71,13 @@ func loadTarget(ctx context.Context, r store.Reader, o *orgRec, id string) (*tar
 		}
 		return &target{kind: KindRoot, id: id, name: o.RootName}, nil
 	case KindOU:
-		ou, err := getRec[ouRec](ctx, r, key(o.Mgmt, kindOU, id))
+		ou, err := storejson.Get[ouRec](ctx, r, key(o.Mgmt, kindOU, id))
 		if err != nil || ou == nil {
 			return nil, err
 		}
 		return &target{kind: KindOU, id: id, name: ou.Name, ou: ou}, nil
 	case KindAccount:
-		a, err := getRec[accountRec](ctx, r, key(o.Mgmt, kindAccount, id))
+		a, err := storejson.Get[accountRec](ctx, r, key(o.Mgmt, kindAccount, id))
 		if err != nil || a == nil {
 			return nil, err
 		}
@@ -110,7 +111,7 @@ func chainTo(ctx context.Context, r store.Reader, o *orgRec, parent string) ([]s
 		if len(rev) > maxChain {
 			return nil, fmt.Errorf("orgs: organization %s: the parents of %s do not lead to the root", o.ID, parent)
 		}
-		ou, err := getRec[ouRec](ctx, r, key(o.Mgmt, kindOU, id))
+		ou, err := storejson.Get[ouRec](ctx, r, key(o.Mgmt, kindOU, id))
 		if err != nil {
 			return nil, err
 		}
@@ -135,17 +136,17 @@ func pathOf(o *orgRec, chain []string) string {
 func childID(parent, child string) string { return parent + "/" + child }
 
 func addChild(ctx context.Context, tx store.Tx, mgmt, parent, child string) error {
-	return putRec(ctx, tx, key(mgmt, kindChild, childID(parent, child)), struct{}{})
+	return storejson.Put(ctx, tx, key(mgmt, kindChild, childID(parent, child)), struct{}{})
 }
 
 func removeChild(ctx context.Context, tx store.Tx, mgmt, parent, child string) error {
-	return deleteRec(ctx, tx, key(mgmt, kindChild, childID(parent, child)))
+	return storejson.Delete(ctx, tx, key(mgmt, kindChild, childID(parent, child)))
 }
 
 // children lists the ids of a parent's children (accounts and OUs), in id
 // order: account ids (digits) sort before OU ids.
 func children(ctx context.Context, r store.Reader, mgmt, parent string) ([]string, error) {
-	return listIDs(ctx, r, mgmt, kindChild, parent+"/")
+	return storejson.IDs(ctx, r, mgmt, kindChild, parent+"/")
 }
 
 // attachment is one policy attached to a target.
@@ -156,7 +157,7 @@ type attachment struct {
 
 // attachedTo lists the policies attached to a target, in policy id order.
 func attachedTo(ctx context.Context, r store.Reader, mgmt, targetID string) ([]attachment, error) {
-	recs, ids, err := listRecs[attachmentRec](ctx, r, mgmt, kindAttachment, targetID+"/")
+	recs, ids, err := storejson.List[attachmentRec](ctx, r, mgmt, kindAttachment, targetID+"/")
 	if err != nil {
 		return nil, err
 	}
@@ -169,22 +170,22 @@ func attachedTo(ctx context.Context, r store.Reader, mgmt, targetID string) ([]a
 
 // targetsOf lists the targets a policy is attached to, in id order.
 func targetsOf(ctx context.Context, r store.Reader, mgmt, policyID string) ([]string, error) {
-	return listIDs(ctx, r, mgmt, kindTarget, policyID+"/")
+	return storejson.IDs(ctx, r, mgmt, kindTarget, policyID+"/")
 }
 
 func attachPolicy(ctx context.Context, tx store.Tx, mgmt, targetID, policyID, typ string) error {
 	rec := attachmentRec{Type: typ}
-	if err := putRec(ctx, tx, key(mgmt, kindAttachment, targetID+"/"+policyID), rec); err != nil {
+	if err := storejson.Put(ctx, tx, key(mgmt, kindAttachment, targetID+"/"+policyID), rec); err != nil {
 		return err
 	}
-	return putRec(ctx, tx, key(mgmt, kindTarget, policyID+"/"+targetID), rec)
+	return storejson.Put(ctx, tx, key(mgmt, kindTarget, policyID+"/"+targetID), rec)
 }
 
 func detachPolicy(ctx context.Context, tx store.Tx, mgmt, targetID, policyID string) error {
-	if err := deleteRec(ctx, tx, key(mgmt, kindAttachment, targetID+"/"+policyID)); err != nil {
+	if err := storejson.Delete(ctx, tx, key(mgmt, kindAttachment, targetID+"/"+policyID)); err != nil {
 		return err
 	}
-	return deleteRec(ctx, tx, key(mgmt, kindTarget, policyID+"/"+targetID))
+	return storejson.Delete(ctx, tx, key(mgmt, kindTarget, policyID+"/"+targetID))
 }
 
 // detachAll removes every policy attached to a target (an OU being deleted).
