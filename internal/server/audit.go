@@ -80,13 +80,15 @@ func recordValue(v any) any {
 }
 
 // camelMembers returns a copy of a JSON-shaped value with every object's
-// members renamed by lowerCamel and its null members dropped.
+// members renamed by lowerCamel and its members without a value dropped:
+// null, the empty string and Go's zero time (the domain results' unset
+// fields, which the API leaves out of its responses).
 func camelMembers(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			if e == nil {
+			if e == nil || e == "" || e == "0001-01-01T00:00:00Z" {
 				continue
 			}
 			out[lowerCamel(k)] = camelMembers(e)
