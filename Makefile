@@ -10,6 +10,7 @@ DIFFTEST_N ?= 20000
 FUZZTIME ?= 50000x
 
 .PHONY: all build test oracle vet unit race fuzz difftest bench
+.PHONY: postgres
 
 all: build
 
@@ -40,7 +41,13 @@ fuzz:
 difftest: oracle
 	$(GO) test -count=1 -run 'TestDifferential' ./internal/difftest/ -difftest.n=$(DIFFTEST_N) -v
 
-test: oracle vet unit race fuzz difftest
+# The PostgreSQL backend's tests, under -race, against a throwaway cluster
+# that scripts/postgres-test.sh starts and removes (as root it installs
+# PostgreSQL when missing).
+postgres:
+	GO=$(GO) ./scripts/postgres-test.sh
+
+test: oracle vet unit race fuzz difftest postgres
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
