@@ -82,9 +82,21 @@ cleanup() {
   rm -rf "$dir"
   exit "$status"
 }
+# On a signal, stop the tests first (bash runs traps only once the
+# foreground command ends: the tests run in the background and are waited
+# for), then clean up.
+test_pid=
+interrupted() {
+  if [ -n "$test_pid" ]; then
+    pkill -TERM -P "$test_pid" 2>/dev/null || true # the test binary
+    kill -TERM "$test_pid" 2>/dev/null || true     # go test
+    wait "$test_pid" 2>/dev/null || true
+  fi
+  exit "$1"
+}
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'interrupted 130' INT
+trap 'interrupted 143' TERM
 
 log "initdb ($initdb) as $owner in $data"
 as_owner "$initdb" -D "$data" --auth=trust --encoding=UTF8 --locale=C --username=postgres >"$dir/initdb.log" 2>&1 || {
@@ -124,7 +136,10 @@ if [ $# -eq 0 ]; then
   set -- -count=1 -race
 fi
 status=0
-${GO:-go} test "$@" ./internal/store/postgres/ || status=$?
+${GO:-go} test "$@" ./internal/store/postgres/ &
+test_pid=$!
+wait "$test_pid" || status=$?
+test_pid=
 if [ "$status" -ne 0 ]; then
   log "tests failed; the server's log ends with:"
   tail -20 "$dir/server.log" >&2 || true

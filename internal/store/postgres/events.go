@@ -166,12 +166,12 @@ func (s *Store) Events(ctx context.Context, q store.EventQuery) ([]store.Event, 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	for _, v := range []string{q.Account, q.Before, q.ID, q.Name, q.Source, q.Username, q.AccessKeyID, q.ResourceType, q.ResourceName} {
+	// Text PostgreSQL cannot hold is stored nowhere.
+	if !validText(q.Before) {
+		return nil, fmt.Errorf("%w: event %q in account %q (Before)", store.ErrNotFound, q.Before, q.Account)
+	}
+	for _, v := range []string{q.Account, q.ID, q.Name, q.Source, q.Username, q.AccessKeyID, q.ResourceType, q.ResourceName} {
 		if !validText(v) {
-			// Nothing stored can match.
-			if v == q.Before {
-				return nil, fmt.Errorf("%w: event %q in account %q (Before)", store.ErrNotFound, q.Before, q.Account)
-			}
 			return nil, nil
 		}
 	}
