@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cleanroom-dev/cleanroom/internal/server"
+	"github.com/cleanroom-dev/cleanroom/internal/store/postgres"
 )
 
 func newServeCommand() *cobra.Command {
@@ -22,6 +23,7 @@ func newServeCommand() *cobra.Command {
 		logFormat string
 		logLevel  string
 		oidcJWKS  []string
+		storeURL  string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -60,6 +62,16 @@ CLEANROOM_MASTER_KEY (32 bytes, base64) or DIR/master.key (created on first star
 			cfg.OIDCKeySets = sets
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			if storeURL != "" {
+				if !strings.HasPrefix(storeURL, "postgres://") && !strings.HasPrefix(storeURL, "postgresql://") {
+					return fmt.Errorf("--store must be a postgres:// URL (the default is SQLite in the data directory)")
+				}
+				st, err := postgres.Open(ctx, storeURL, postgres.Options{Logger: cfg.Logger})
+				if err != nil {
+					return fmt.Errorf("opening the PostgreSQL store: %w", err)
+				}
+				cfg.Store = st
+			}
 			return serve(ctx, cfg)
 		},
 	}
@@ -67,6 +79,7 @@ CLEANROOM_MASTER_KEY (32 bytes, base64) or DIR/master.key (created on first star
 	f.StringVar(&cfg.Addr, "addr", "127.0.0.1:4566", "listen address (loopback by default)")
 	f.StringVar(&cfg.DataDir, "data", envOr("CLEANROOM_DATA", "cleanroom-data"), "data directory (env CLEANROOM_DATA)")
 	f.StringVar(&cfg.Region, "region", "us-east-1", "default region written to aws/config")
+	f.StringVar(&storeURL, "store", os.Getenv("CLEANROOM_STORE"), "postgres://... to keep state in PostgreSQL (shared by several nodes) instead of SQLite in --data (env CLEANROOM_STORE)")
 	f.StringVar(&cfg.TLSCert, "tls-cert", "", "TLS certificate file (PEM): serve HTTPS")
 	f.StringVar(&cfg.TLSKey, "tls-key", "", "TLS private key file (PEM)")
 	f.StringArrayVar(&oidcJWKS, "oidc-jwks", nil, "ISSUER=FILE: verify web identity tokens of the OIDC issuer (https://host/path) with the JWKS in FILE instead of fetching its keys (repeatable)")
