@@ -71,6 +71,10 @@ CLEANROOM_MASTER_KEY (32 bytes, base64) or DIR/master.key (created on first star
 					return fmt.Errorf("opening the PostgreSQL store: %w", err)
 				}
 				cfg.Store = st
+				// Its Generation is kept in memory from LISTEN/NOTIFY:
+				// caches compare it on every request, so another node's
+				// change is enforced as soon as its notification arrives.
+				cfg.CacheCheckInterval = -1
 			}
 			return serve(ctx, cfg)
 		},

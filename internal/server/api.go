@@ -75,12 +75,13 @@ const maxCachedPolicies = 100_000
 func newAPI(s *Server) (*api, error) {
 	a := &api{s: s, rootKeys: map[string]*rootKey{}, policies: map[string]*callerPolicies{}}
 	var err error
-	a.iam, err = iam.New(iam.Options{Store: s.store, Now: s.now, Sealer: s.box, Catalog: s.catalog, Rand: s.cfg.Rand, Logger: s.log})
+	a.iam, err = iam.New(iam.Options{Store: s.store, Now: s.now, Sealer: s.box, Catalog: s.catalog, Rand: s.cfg.Rand, Logger: s.log,
+		CacheCheckInterval: s.cfg.CacheCheckInterval})
 	if err != nil {
 		return nil, fmt.Errorf("server: IAM: %w", err)
 	}
 	a.orgs, err = orgs.New(orgs.Options{Store: s.store, Now: s.now, Rand: s.cfg.Rand, Logger: s.log,
-		Accounts: s.accounts, IAM: roleMaker{iam: a.iam, s: s}, Catalog: s.catalog})
+		Accounts: s.accounts, IAM: roleMaker{iam: a.iam, s: s}, Catalog: s.catalog, CacheCheckInterval: s.cfg.CacheCheckInterval})
 	if err != nil {
 		return nil, fmt.Errorf("server: Organizations: %w", err)
 	}

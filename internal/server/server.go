@@ -59,6 +59,14 @@ type Config struct {
 	// AuditRetention is how long audit events are kept; default 90 days
 	// (CloudTrail's event history).
 	AuditRetention time.Duration
+	// CacheCheckInterval is how often the request-path caches (access
+	// keys, principals and their compiled policies, SCP levels) compare
+	// the store's generation with theirs: a change committed by another
+	// node is enforced here within this interval. 0 means 1 s, which suits
+	// one node on SQLite (its own writes clear the caches at once); a
+	// negative value compares on every request, for stores whose
+	// Generation is an in-memory read (PostgreSQL: LISTEN/NOTIFY).
+	CacheCheckInterval time.Duration
 }
 
 func (c *Config) defaults() {
