@@ -26,10 +26,10 @@ vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l cmd internal test bench)" || (gofmt -l cmd internal test bench; echo "gofmt needed"; exit 1)
 
-# The PostgreSQL backend is tested by the postgres target, against its own
-# cluster; without one its tests fail under CI=true.
+# The PostgreSQL backend and the multi-node tests are tested by the postgres
+# target, against its own cluster; without one their tests fail under CI=true.
 unit:
-	$(GO) test -count=1 $$($(GO) list ./... | grep -v /internal/store/postgres)
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v -e /internal/store/postgres -e /test/multinode)
 
 # -race on the engine and on every package of the server's request path.
 race:

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Runs the PostgreSQL backend's tests (internal/store/postgres) against a
-# throwaway PostgreSQL cluster: created in a temporary directory, started on a
-# free loopback port, stopped and removed when the script exits, whatever the
-# outcome. The tests' exit status is the script's.
+# Runs the PostgreSQL backend's tests (internal/store/postgres), then the
+# multi-node tests (test/multinode: several servers on one database), against
+# a throwaway PostgreSQL cluster: created in a temporary directory, started on
+# a free loopback port, stopped and removed when the script exits, whatever
+# the outcome. The script fails when either package's tests fail.
+#
+# The tests get the cluster's DSN in CLEANROOM_TEST_POSTGRES, and in
+# CLEANROOM_TEST_PG_RESTART a shell command (for sh -c) that restarts the
+# cluster and returns once it accepts connections again.
 #
 # PostgreSQL comes from what the machine has: initdb and pg_ctl on PATH or
 # under /usr/lib/postgresql/*/bin. When there is none and the script runs as
@@ -10,7 +15,9 @@
 # run as root, so as root the cluster belongs to the postgres user (created if
 # missing).
 #
-# Usage: scripts/postgres-test.sh [go test flags...]   (default: -count=1 -race)
+# Usage: scripts/postgres-test.sh [go test flags...]   (default: -count=1 -race;
+# the flags apply to internal/store/postgres; test/multinode always runs with
+# -count=1 -race -v, which prints the delays it measures)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -132,16 +139,38 @@ fi
 log "PostgreSQL running on 127.0.0.1:$port"
 
 export CLEANROOM_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+# A fast restart (sessions terminated, clean shutdown) with the options the
+# server was started with (pg_ctl keeps them in postmaster.opts); -l keeps the
+# new server's output out of the caller's pipes.
+restart=("$pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 -m fast restart)
+if [ "$(id -u)" -eq 0 ]; then
+  restart=(runuser -u "$owner" -- "${restart[@]}")
+fi
+CLEANROOM_TEST_PG_RESTART=$(printf '%q ' "${restart[@]}")
+export CLEANROOM_TEST_PG_RESTART
 if [ $# -eq 0 ]; then
   set -- -count=1 -race
 fi
+
+# run_tests PKG FLAGS... runs one package's tests in the background (see
+# interrupted) and returns their status.
+run_tests() {
+  local pkg=$1 rc=0
+  shift
+  ${GO:-go} test "$@" "$pkg" &
+  test_pid=$!
+  wait "$test_pid" || rc=$?
+  test_pid=
+  if [ "$rc" -ne 0 ]; then
+    log "$pkg: tests failed; the server's log ends with:"
+    tail -20 "$dir/server.log" >&2 || true
+  fi
+  return "$rc"
+}
+
 status=0
-${GO:-go} test "$@" ./internal/store/postgres/ &
-test_pid=$!
-wait "$test_pid" || status=$?
-test_pid=
-if [ "$status" -ne 0 ]; then
-  log "tests failed; the server's log ends with:"
-  tail -20 "$dir/server.log" >&2 || true
-fi
+run_tests ./internal/store/postgres/ "$@" || status=$?
+mstatus=0
+run_tests ./test/multinode/ -count=1 -race -v || mstatus=$? # -v: the measured delays
+[ "$status" -ne 0 ] || status=$mstatus
 exit "$status"
