@@ -14,6 +14,7 @@ import (
 	"github.com/cleanroom-dev/cleanroom/internal/awsproto"
 	"github.com/cleanroom-dev/cleanroom/internal/identity"
 	"github.com/cleanroom-dev/cleanroom/internal/sigv4"
+	"github.com/cleanroom-dev/cleanroom/internal/store"
 )
 
 // call is one AWS API request on its way through the server.
@@ -308,6 +309,16 @@ func (s *Server) mapError(c *call, err error) *awsproto.Error {
 	var ae *awsproto.Error
 	if errors.As(err, &ae) {
 		return ae
+	}
+	if errors.Is(err, store.ErrUnavailable) {
+		// The database is out of reach (PostgreSQL during an outage): 503,
+		// which clients retry, rather than an internal failure.
+		code := "ServiceUnavailable"
+		if proto == awsproto.JSON11 || proto == awsproto.RestJSON1 {
+			code = "ServiceUnavailableException"
+		}
+		s.log.Warn("store unavailable", "requestId", c.rid, "err", err)
+		return awsproto.NewError(http.StatusServiceUnavailable, code, "Service is unavailable. Please try again later.")
 	}
 	if e := s.api.mapDomainError(err); e != nil {
 		return e

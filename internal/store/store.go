@@ -26,6 +26,9 @@ var (
 	ErrVersion = errors.New("store: version mismatch")
 	// ErrClosed: the store was closed.
 	ErrClosed = errors.New("store: closed")
+	// ErrUnavailable: the backend cannot reach its database (a networked
+	// backend during an outage); the operation may succeed when retried.
+	ErrUnavailable = errors.New("store: database unavailable")
 )
 
 // Key names one record. Account is the owning AWS account id, or "" for

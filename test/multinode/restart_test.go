@@ -181,6 +181,13 @@ func TestDatabaseRestart(t *testing.T) {
 		t.Logf("%s; first write begun after the database was back acknowledged %v after", line, recovery[i].Round(time.Millisecond))
 	}
 	t.Logf("errors seen: %v", codes)
+	// While the database is out of reach, calls fail with 503
+	// ServiceUnavailable (which clients retry), never an internal failure.
+	for code, n := range codes {
+		if code != "ServiceUnavailable" {
+			t.Errorf("%d calls failed with %s during the outage; want ServiceUnavailable", n, code)
+		}
+	}
 
 	// Every acknowledged write is there, seen alike from both nodes.
 	var lists [2][]string

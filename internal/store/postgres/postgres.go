@@ -35,8 +35,10 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -421,7 +423,7 @@ func (s *Store) updateOnce(ctx context.Context, fn func(store.Tx) error, alone b
 	// Once fn has succeeded, finish the commit even if ctx ends meanwhile,
 	// so that the outcome is the one reported.
 	if err := ptx.Commit(context.WithoutCancel(ctx)); err != nil {
-		err = fmt.Errorf("postgres: commit: %w", err)
+		err = wrapCtx(context.WithoutCancel(ctx), "commit", err)
 		if retryable(err) {
 			return retry{err}
 		}
@@ -503,7 +505,7 @@ func (s *Store) Generation(ctx context.Context) (int64, error) {
 	}
 	defer s.leave()
 	if age := time.Since(s.start) - time.Duration(s.synced.Load()); age > s.staleAfter {
-		return 0, fmt.Errorf("%w: last read %v ago", ErrStale, age.Round(time.Millisecond))
+		return 0, fmt.Errorf("%w (%w): last read %v ago", ErrStale, store.ErrUnavailable, age.Round(time.Millisecond))
 	}
 	return s.gen.Load(), nil
 }
@@ -520,7 +522,26 @@ func wrapCtx(ctx context.Context, op string, err error) error {
 	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
 		return fmt.Errorf("postgres: %s: %w (%w)", op, cerr, err)
 	}
+	if ctx.Err() == nil && isConnectionError(err) {
+		return fmt.Errorf("postgres: %s: %w: %w", op, store.ErrUnavailable, err)
+	}
 	return fmt.Errorf("postgres: %s: %w", op, err)
+}
+
+// isConnectionError reports an error of reaching the database rather than
+// of the statement: a failed connect, a broken connection, a timeout.
+//
+// The server's own answers count too: class 08 (connection exception) and
+// 57P01-57P03 (shutting down, crash, not yet accepting connections).
+func isConnectionError(err error) bool {
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	}
+	return errors.As(err, &ce) || errors.As(err, &ne) || pgconn.Timeout(err) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed)
 }
 
 // sleep waits d or until ctx ends.
