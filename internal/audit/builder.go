@@ -3,8 +3,8 @@ package audit
 import (
 	"bytes"
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
+	"github.com/cleanroom-dev/cleanroom/internal/awsid"
 	"io"
 	"strings"
 	"sync"
@@ -504,28 +504,9 @@ func boolString(b bool) string {
 
 // newID returns a random (version 4) UUID, CloudTrail's eventID form.
 func (b *Builder) newID() string {
-	// A version 7 UUID (RFC 9562): 48 bits of Unix milliseconds, then random
-	// bits. CloudTrail's event ids are opaque UUIDs; time-ordered ones keep
-	// the store's (account, id) index appending at its end instead of
-	// writing to random pages, which made event inserts slow down as the
-	// table grew.
-	var u [16]byte
-	if _, err := io.ReadFull(b.rand, u[6:]); err != nil {
-		rand.Read(u[6:]) // crypto/rand does not fail
+	id, err := awsid.UUIDv7(b.rand, b.now())
+	if err != nil {
+		id, _ = awsid.UUIDv7(rand.Reader, b.now()) // crypto/rand does not fail
 	}
-	ms := uint64(b.now().UnixMilli())
-	u[0], u[1], u[2], u[3], u[4], u[5] = byte(ms>>40), byte(ms>>32), byte(ms>>24), byte(ms>>16), byte(ms>>8), byte(ms)
-	u[6] = u[6]&0x0f | 0x70
-	u[8] = u[8]&0x3f | 0x80
-	var s [36]byte
-	hex.Encode(s[0:8], u[0:4])
-	s[8] = '-'
-	hex.Encode(s[9:13], u[4:6])
-	s[13] = '-'
-	hex.Encode(s[14:18], u[6:8])
-	s[18] = '-'
-	hex.Encode(s[19:23], u[8:10])
-	s[23] = '-'
-	hex.Encode(s[24:], u[10:])
-	return string(s[:])
+	return id
 }

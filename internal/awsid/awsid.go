@@ -6,8 +6,10 @@ package awsid
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"io"
+	"time"
 )
 
 // upperAlnum is the alphabet of AWS's unique ids and access key ids: the
@@ -93,4 +95,45 @@ func SessionToken(r io.Reader) (string, error) {
 		return "", err
 	}
 	return base64.StdEncoding.EncodeToString(b), nil
+}
+
+// UUIDv4 returns a random (version 4) UUID, the form of AWS's request ids.
+func UUIDv4(r io.Reader) (string, error) {
+	var u [16]byte
+	if _, err := io.ReadFull(r, u[:]); err != nil {
+		return "", fmt.Errorf("awsid: reading randomness: %w", err)
+	}
+	u[6] = u[6]&0x0f | 0x40
+	return formatUUID(&u), nil
+}
+
+// UUIDv7 returns a version 7 UUID (RFC 9562): the Unix milliseconds of t,
+// then random bits. Ids made later sort later, so a store's index of them
+// grows at its end (audit event ids).
+func UUIDv7(r io.Reader, t time.Time) (string, error) {
+	var u [16]byte
+	if _, err := io.ReadFull(r, u[6:]); err != nil {
+		return "", fmt.Errorf("awsid: reading randomness: %w", err)
+	}
+	ms := uint64(t.UnixMilli())
+	u[0], u[1], u[2], u[3], u[4], u[5] = byte(ms>>40), byte(ms>>32), byte(ms>>24), byte(ms>>16), byte(ms>>8), byte(ms)
+	u[6] = u[6]&0x0f | 0x70
+	return formatUUID(&u), nil
+}
+
+// formatUUID sets the RFC 9562 variant and writes u in its 8-4-4-4-12
+// hexadecimal form.
+func formatUUID(u *[16]byte) string {
+	u[8] = u[8]&0x3f | 0x80
+	var s [36]byte
+	hex.Encode(s[0:8], u[0:4])
+	s[8] = '-'
+	hex.Encode(s[9:13], u[4:6])
+	s[13] = '-'
+	hex.Encode(s[14:18], u[6:8])
+	s[18] = '-'
+	hex.Encode(s[19:23], u[8:10])
+	s[23] = '-'
+	hex.Encode(s[24:], u[10:])
+	return string(s[:])
 }

@@ -3,9 +3,9 @@ package awsproto
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/cleanroom-dev/cleanroom/internal/awsid"
 	"net/http"
 	"slices"
 	"strconv"
@@ -240,21 +240,8 @@ func isXMLName(s string) bool {
 // NewRequestID returns a random version 4 UUID, the form of the request ids
 // that IAM, STS and the JSON services send.
 func NewRequestID() string {
-	var u [16]byte
-	_, _ = rand.Read(u[:]) // crypto/rand.Read never fails (Go 1.24+).
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
-	var b [36]byte
-	hex.Encode(b[0:8], u[0:4])
-	b[8] = '-'
-	hex.Encode(b[9:13], u[4:6])
-	b[13] = '-'
-	hex.Encode(b[14:18], u[6:8])
-	b[18] = '-'
-	hex.Encode(b[19:23], u[8:10])
-	b[23] = '-'
-	hex.Encode(b[24:], u[10:])
-	return string(b[:])
+	id, _ := awsid.UUIDv4(rand.Reader) // crypto/rand.Reader never fails (Go 1.24+)
+	return id
 }
 
 // NewS3RequestID returns a random 16-character upper-case hexadecimal id

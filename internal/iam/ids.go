@@ -3,8 +3,8 @@ package iam
 import (
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
+	"github.com/cleanroom-dev/cleanroom/internal/awsid"
 	"io"
 	"strings"
 )
@@ -72,17 +72,9 @@ func awsPolicyID(arn string) string {
 	return b.String()
 }
 
-// newUUID returns a random (version 4) UUID for event ids.
-func (s *Service) newUUID() (string, error) {
-	var u [16]byte
-	if _, err := io.ReadFull(s.rand, u[:]); err != nil {
-		return "", fmt.Errorf("iam: reading random bytes: %w", err)
-	}
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
-	h := hex.EncodeToString(u[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], nil
-}
+// newUUID returns an event id: a version 7 UUID, time-ordered as the
+// server's event ids are (see awsid.UUIDv7).
+func (s *Service) newUUID() (string, error) { return awsid.UUIDv7(s.rand, s.now()) }
 
 // encodeMarker and decodeMarker make the opaque pagination markers: the sort
 // key of the last item returned.

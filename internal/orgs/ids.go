@@ -3,6 +3,7 @@ package orgs
 import (
 	"encoding/hex"
 	"fmt"
+	"github.com/cleanroom-dev/cleanroom/internal/awsid"
 	"io"
 	"strings"
 )
@@ -77,17 +78,9 @@ func (s *Service) newCARID() (string, error) {
 	return "car-" + hex.EncodeToString(b[:]), nil
 }
 
-// newUUID returns a random (version 4) UUID for event ids.
-func (s *Service) newUUID() (string, error) {
-	var u [16]byte
-	if _, err := io.ReadFull(s.rand, u[:]); err != nil {
-		return "", fmt.Errorf("orgs: reading random bytes: %w", err)
-	}
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
-	h := hex.EncodeToString(u[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], nil
-}
+// newUUID returns an event id: a version 7 UUID, time-ordered as the
+// server's event ids are (see awsid.UUIDv7).
+func (s *Service) newUUID() (string, error) { return awsid.UUIDv7(s.rand, s.now()) }
 
 // IDKind is the kind of entity an identifier names.
 type IDKind uint8
