@@ -247,7 +247,7 @@ func (s *Service) GetRoleForAssume(ctx context.Context, account, roleName string
 		return nil, noSuchRole(roleName)
 	}
 	arn := roleARN(account, rec.Path, rec.Name)
-	trust, err := s.compiled.get(arn, rec.Trust, policy.TypeTrust)
+	trust, err := s.compile(arn, rec.Trust, policy.TypeTrust)
 	if err != nil {
 		return nil, err
 	}
@@ -381,7 +381,7 @@ func (s *Service) gather(ctx context.Context, r store.Reader, account string, ki
 func (s *Service) gatherOwn(ctx context.Context, r store.Reader, account string, en *entity, g *gathered) error {
 	for _, ip := range en.e.Inline {
 		name := string(en.kind) + "/" + en.e.Name + "/" + ip.Name
-		c, err := s.compiled.get(name, ip.Document, policy.TypeIdentity)
+		c, err := s.compile(name, ip.Document, policy.TypeIdentity)
 		if err != nil {
 			return err
 		}
@@ -407,7 +407,7 @@ func (s *Service) compileManaged(ctx context.Context, r store.Reader, account, a
 		return nil, err
 	}
 	_, doc := m.defaultVersion()
-	c, err := s.compiled.get(arn, doc, typ)
+	c, err := s.compile(arn, doc, typ)
 	if err != nil {
 		return nil, err
 	}
@@ -418,39 +418,13 @@ func (s *Service) compileManaged(ctx context.Context, r store.Reader, account, a
 	return &sourced{compiled: c, sourceID: m.name, sourceType: st}, nil
 }
 
-// compileCache caches compiled policies by name and document text (so a
-// changed document, or a policy deleted and created again, never reuses a
-// stale compilation).
-type compileCache struct {
-	mu sync.RWMutex
-	m  map[compileKey]*policy.Compiled
-}
-
-type compileKey struct{ name, doc string }
-
-// maxCompiled bounds the cache; past it the cache starts over.
-const maxCompiled = 20000
-
-func (c *compileCache) get(name, doc string, typ policy.Type) (*policy.Compiled, error) {
-	k := compileKey{name, doc}
-	c.mu.RLock()
-	cp := c.m[k]
-	c.mu.RUnlock()
-	if cp != nil {
-		return cp, nil
-	}
-	p, err := policy.Parse([]byte(doc), typ)
+// compile returns a stored policy document compiled, from the cache.
+// Stored documents were validated when they were written; one the parser
+// now refuses is reported, not skipped.
+func (s *Service) compile(name, doc string, typ policy.Type) (*policy.Compiled, error) {
+	c, err := s.compiled.Compile(name, doc, typ)
 	if err != nil {
-		// Stored documents were validated when they were written; a
-		// document the parser now refuses is reported, not skipped.
 		return nil, fmt.Errorf("iam: compiling policy %s: %w", name, err)
 	}
-	cp = policy.Compile(p, name)
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= maxCompiled {
-		c.m = make(map[compileKey]*policy.Compiled)
-	}
-	c.m[k] = cp
-	c.mu.Unlock()
-	return cp, nil
+	return c, nil
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cleanroom-dev/cleanroom/internal/catalog"
+	"github.com/cleanroom-dev/cleanroom/internal/policy"
 	"github.com/cleanroom-dev/cleanroom/internal/store"
 )
 
@@ -107,7 +108,7 @@ type Service struct {
 
 	hot        atomic.Pointer[hotCache]
 	checkEvery time.Duration
-	compiled   compileCache
+	compiled   policy.CompileCache
 	keyUse     keyUseTracker
 }
 

@@ -166,7 +166,7 @@ func (s *Service) compilePolicy(ctx context.Context, r store.Reader, o *orgRec, 
 	case p == nil:
 		return nil, nil
 	}
-	return s.compiled.get(PolicyARN(o.Mgmt, o.ID, p.Type, p.ID), p.Content, policyTypes[p.Type])
+	return s.compile(PolicyARN(o.Mgmt, o.ID, p.Type, p.ID), p.Content, policyTypes[p.Type])
 }
 
 // SCPLevels returns the service control policies that bear on the
@@ -226,38 +226,13 @@ func (s *Service) OrgContext(ctx context.Context, account string) (orgID string,
 	return e.orgID, e.paths, nil
 }
 
-// compileCache caches compiled policies by name and content (so that a
-// changed document never reuses a stale compilation).
-type compileCache struct {
-	mu sync.RWMutex
-	m  map[compileKey]*policy.Compiled
-}
-
-type compileKey struct{ name, doc string }
-
-// maxCompiled bounds the cache; past it the cache starts over.
-const maxCompiled = 20000
-
-func (c *compileCache) get(name, doc string, typ policy.Type) (*policy.Compiled, error) {
-	k := compileKey{name, doc}
-	c.mu.RLock()
-	cp := c.m[k]
-	c.mu.RUnlock()
-	if cp != nil {
-		return cp, nil
-	}
-	p, err := policy.Parse([]byte(doc), typ)
+// compile returns a stored policy document compiled, from the cache.
+// Stored documents were validated when they were written; one the parser
+// now refuses is reported, not skipped.
+func (s *Service) compile(name, doc string, typ policy.Type) (*policy.Compiled, error) {
+	c, err := s.compiled.Compile(name, doc, typ)
 	if err != nil {
-		// Stored documents were validated when written; one the parser
-		// now refuses is reported, not skipped.
 		return nil, fmt.Errorf("orgs: compiling policy %s: %w", name, err)
 	}
-	cp = policy.Compile(p, name)
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= maxCompiled {
-		c.m = make(map[compileKey]*policy.Compiled)
-	}
-	c.m[k] = cp
-	c.mu.Unlock()
-	return cp, nil
+	return c, nil
 }

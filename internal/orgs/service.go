@@ -131,7 +131,7 @@ type Service struct {
 
 	hot        atomic.Pointer[hotCache]
 	checkEvery time.Duration
-	compiled   compileCache
+	compiled   policy.CompileCache
 
 	// finishing holds the create account requests this process is
 	// completing, so that Resume does not complete one twice at once.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"reflect"
+	"strconv"
 	"sync"
 	"time"
 
@@ -42,6 +43,9 @@ type api struct {
 	mu       sync.Mutex
 	rootKeys map[string]*rootKey        // root access key id → key and caller (root keys do not change)
 	policies map[string]*callerPolicies // access key id → policies
+	// sessionPolicies compiles sessions' policies once, not again each
+	// time a caller's policies are rebuilt after an IAM change.
+	sessionPolicies policy.CompileCache
 }
 
 type rootKey struct {
@@ -316,11 +320,11 @@ func (a *api) Policies(ctx context.Context, c *identity.Caller) (*authz.Policies
 	ps := &authz.Policies{Identity: pp.Identity, Boundary: pp.Boundary, SCP: scp}
 	if c.Session != nil {
 		for i, doc := range c.Session.Policies {
-			p, err := policy.Parse([]byte(doc), policy.TypeSession)
+			sp, err := a.sessionPolicies.Compile("session policy "+strconv.Itoa(i+1), doc, policy.TypeSession)
 			if err != nil {
 				return nil, false, fmt.Errorf("session policy of %s: %w", c.AccessKeyID, err)
 			}
-			ps.Session = append(ps.Session, policy.Compile(p, fmt.Sprintf("session policy %d", i+1)))
+			ps.Session = append(ps.Session, sp)
 		}
 	}
 	ps.Prepare()
