@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -453,5 +452,3 @@ func newOIDCVerifier(s *Server) (*oidc.Verifier, error) {
 	}
 	return v, nil
 }
-
-func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }

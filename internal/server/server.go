@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -186,7 +187,7 @@ func (s *Server) checkKey(ctx context.Context) error {
 			return err
 		}
 		found = true
-		return jsonUnmarshal(rec.Data, &st)
+		return json.Unmarshal(rec.Data, &st)
 	})
 	if err != nil || !found {
 		return err

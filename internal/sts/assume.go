@@ -251,35 +251,11 @@ func (s *Service) AssumeRole(ctx context.Context, caller *identity.Caller, in As
 		return nil, err
 	}
 
-	principalTags := cloneMap(role.Tags)
-	if principalTags == nil && len(tags) > 0 {
-		principalTags = map[string]string{}
-	}
-	for k, v := range tags {
-		// Session tags override the role's tags of the same key.
-		if old, _, ok := lookupFold(principalTags, k); ok {
-			delete(principalTags, old)
-		}
-		principalTags[k] = v
-	}
-	c := &identity.Caller{
-		Type:         identity.AssumedRole,
-		Account:      role.Account,
-		ARN:          "arn:aws:sts::" + role.Account + ":assumed-role/" + role.Name + "/" + in.RoleSessionName,
-		PrincipalARN: role.ARN,
-		UserID:       role.ID + ":" + in.RoleSessionName,
-		PrincipalID:  role.ID,
-		Name:         role.Name,
-		SessionName:  in.RoleSessionName,
-		Path:         role.Path,
-		Tags:         principalTags,
-		Session: &identity.Session{
-			IssuerARN: role.ARN, IssuerType: identity.Type("Role"), IssuerName: role.Name, IssuerID: role.ID,
-			SourceIdentity: sourceIdentity, Tags: tags, TransitiveTagKeys: transitive,
-			Policies: policies, RoleChained: chained,
-		},
-		MFAAuthenticated: mfa,
-	}
+	c := roleSessionCaller(role, in.RoleSessionName, tags, &identity.Session{
+		SourceIdentity: sourceIdentity, Tags: tags, TransitiveTagKeys: transitive,
+		Policies: policies, RoleChained: chained,
+	})
+	c.MFAAuthenticated = mfa
 	if mfa {
 		c.MFAAuthTime = s.opt.Now().UTC()
 	}
@@ -388,4 +364,35 @@ func (s *Service) sessionPolicies(ctx context.Context, in AssumeRoleInput, tags 
 		return nil, 0, errorf("PackedPolicyTooLarge", "Packed size of consumed session policies and session tags exceeds the allowed size (%s%%).", strconv.Itoa(int(pct)))
 	}
 	return docs, pct, nil
+}
+
+// roleSessionCaller is the caller a session of role acts as: named
+// arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION, with the role's tags
+// overridden by the session tags of the same key (case-insensitively), and
+// sess (which this completes with the role as its issuer).
+func roleSessionCaller(role Role, sessionName string, sessionTags map[string]string, sess *identity.Session) *identity.Caller {
+	principalTags := cloneMap(role.Tags)
+	if principalTags == nil && len(sessionTags) > 0 {
+		principalTags = map[string]string{}
+	}
+	for k, v := range sessionTags {
+		if old, _, ok := lookupFold(principalTags, k); ok {
+			delete(principalTags, old)
+		}
+		principalTags[k] = v
+	}
+	sess.IssuerARN, sess.IssuerType, sess.IssuerName, sess.IssuerID = role.ARN, identity.Type("Role"), role.Name, role.ID
+	return &identity.Caller{
+		Type:         identity.AssumedRole,
+		Account:      role.Account,
+		ARN:          "arn:aws:sts::" + role.Account + ":assumed-role/" + role.Name + "/" + sessionName,
+		PrincipalARN: role.ARN,
+		UserID:       role.ID + ":" + sessionName,
+		PrincipalID:  role.ID,
+		Name:         role.Name,
+		SessionName:  sessionName,
+		Path:         role.Path,
+		Tags:         principalTags,
+		Session:      sess,
+	}
 }

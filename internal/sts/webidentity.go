@@ -204,33 +204,10 @@ func (s *Service) AssumeRoleWithWebIdentity(ctx context.Context, in AssumeRoleWi
 		}
 	}
 
-	principalTags := cloneMap(role.Tags)
-	if principalTags == nil && len(tags) > 0 {
-		principalTags = map[string]string{}
-	}
-	for k, v := range tags {
-		if old, _, ok := lookupFold(principalTags, k); ok {
-			delete(principalTags, old)
-		}
-		principalTags[k] = v
-	}
-	c := &identity.Caller{
-		Type:         identity.AssumedRole,
-		Account:      role.Account,
-		ARN:          "arn:aws:sts::" + role.Account + ":assumed-role/" + role.Name + "/" + in.RoleSessionName,
-		PrincipalARN: role.ARN,
-		UserID:       role.ID + ":" + in.RoleSessionName,
-		PrincipalID:  role.ID,
-		Name:         role.Name,
-		SessionName:  in.RoleSessionName,
-		Path:         role.Path,
-		Tags:         principalTags,
-		Session: &identity.Session{
-			IssuerARN: role.ARN, IssuerType: identity.Type("Role"), IssuerName: role.Name, IssuerID: role.ID,
-			SourceIdentity: sourceIdentity, Tags: tags, TransitiveTagKeys: transitive, Policies: policies,
-			FederatedProvider: prov.ARN,
-		},
-	}
+	c := roleSessionCaller(role, in.RoleSessionName, tags, &identity.Session{
+		SourceIdentity: sourceIdentity, Tags: tags, TransitiveTagKeys: transitive, Policies: policies,
+		FederatedProvider: prov.ARN,
+	})
 	// The web identity as CloudTrail names it: principalId
 	// "PROVIDER:AUDIENCE:SUBJECT", userName the subject.
 	web := &identity.Caller{
