@@ -100,14 +100,21 @@ func FuzzRESTRouter(f *testing.F) {
 		if err != nil {
 			t.Fatalf("%s: matched a malformed path", path)
 		}
-		got := op.URI
+		// Fill the template's labels in order, scanning the template (not
+		// the text filled so far: a label may itself hold "{").
+		var filled strings.Builder
+		rest := op.URI
 		for _, l := range labels {
 			if l == "" {
 				t.Fatalf("%s: empty label", path)
 			}
-			a, b := strings.IndexByte(got, '{'), strings.IndexByte(got, '}')
-			got = got[:a] + l + got[b+1:]
+			a, b := strings.IndexByte(rest, '{'), strings.IndexByte(rest, '}')
+			filled.WriteString(rest[:a])
+			filled.WriteString(l)
+			rest = rest[b+1:]
 		}
+		filled.WriteString(rest)
+		got := filled.String()
 		if got != want {
 			t.Fatalf("%s: template filled %q, path %q", path, got, want)
 		}
